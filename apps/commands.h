@@ -1,0 +1,13 @@
+#pragma once
+// Each subcommand registers itself on the CLI app; one file per command.
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace arq::cli {
+
+std::string version_text();
+void add_rollout_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_play_command(CLI::App& app);
+
+}  // namespace arq::cli

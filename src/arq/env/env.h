@@ -1,0 +1,49 @@
+#pragma once
+// The environment interface, with Gymnasium's semantics: reset(seed) then step(action) ->
+// reward, terminated (the MDP ended: do not bootstrap), truncated (a time limit: bootstrap).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace arq {
+
+struct EnvSpec {
+  std::string id;              // e.g. "minatar/breakout-v1"
+  std::vector<int> obs_shape;  // MinAtar: {10, 10, C} in (y, x, channel) order
+  int num_actions = 0;         // discrete action count; 0 for continuous control
+  int action_dim = 0;          // continuous action dimension; 0 for discrete
+  int obs_size() const {
+    int size = 1;
+    for (int d : obs_shape) size *= d;
+    return size;
+  }
+  bool discrete() const { return num_actions > 0; }
+};
+
+struct StepResult {
+  double reward = 0.0;
+  bool terminated = false;
+  bool truncated = false;
+  bool done() const { return terminated || truncated; }
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  virtual const EnvSpec& spec() const = 0;
+
+  // Starts an episode. With a seed the environment's random stream is reseeded first;
+  // without one it continues (Gymnasium's convention).
+  virtual void reset(std::optional<uint32_t> seed = std::nullopt) = 0;
+
+  // Discrete action index in [0, spec().num_actions). Throws arq::Error when out of range.
+  virtual StepResult step(int action) = 0;
+
+  // The current observation as floats, spec().obs_size() values.
+  virtual void observation(std::span<float> out) const = 0;
+};
+
+}  // namespace arq
