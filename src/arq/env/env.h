@@ -39,8 +39,13 @@ class Env {
   // without one it continues (Gymnasium's convention).
   virtual void reset(std::optional<uint32_t> seed = std::nullopt) = 0;
 
-  // Discrete action index in [0, spec().num_actions). Throws arq::Error when out of range.
+  // Discrete action index in [0, spec().num_actions). Throws arq::Error when out of range
+  // or when the environment is continuous.
   virtual StepResult step(int action) = 0;
+
+  // Continuous action of spec().action_dim values in [-1, 1]. Throws arq::Error for a wrong
+  // dimension, a NaN, or a discrete environment.
+  virtual StepResult step_continuous(std::span<const double> action);
 
   // The current observation as floats, spec().obs_size() values.
   virtual void observation(std::span<float> out) const = 0;
