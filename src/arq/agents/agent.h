@@ -1,0 +1,55 @@
+#pragma once
+// What the trainer needs from an agent. Agents know nothing of files or environments: the
+// trainer owns the loop, the replay buffer and the run folder; an agent owns its networks,
+// optimisers and the way it learns from replay.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "arq/nn/parameter.h"
+
+namespace arq {
+
+namespace replay {
+class ReplayBuffer;
+}
+
+// Acting state for one environment stream (e.g. the temporal context of a local agent). The
+// trainer keeps one for training and one per evaluation environment.
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  // A new episode starts: clear any recurrent context.
+  virtual void begin_episode() = 0;
+  // The greedy action for this observation; advances the context.
+  virtual int act_greedy(std::span<const float> observation) = 0;
+  // The trainer took an ε-random action instead (the reference code then leaves its context stale).
+  virtual void skip_step(std::span<const float> /*observation*/) {}
+  // Per-layer Q-values of the last greedy step, for analysis (empty if not exposed).
+  virtual std::vector<std::vector<float>> last_q_values() const { return {}; }
+};
+
+using Metrics = std::map<std::string, double>;
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  virtual std::string name() const = 0;
+  virtual std::unique_ptr<Policy> make_policy() = 0;
+  // One learning update from replay (the agent samples what it needs with `rng`).
+  virtual Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) = 0;
+  // Hard copy online -> target.
+  virtual void sync_target() = 0;
+  // Every tensor that must be saved for an exact resume: weights, target weights, optimiser
+  // moments. Names are stable checkpoint names (documented in docs/checkpoints.md).
+  virtual std::vector<nn::Parameter> state_tensors() = 0;
+  // Scalars for an exact resume (optimiser step counts...).
+  virtual std::map<std::string, int64_t> state_counters() const { return {}; }
+  virtual void set_state_counters(const std::map<std::string, int64_t>& /*counters*/) {}
+};
+
+}  // namespace arq
