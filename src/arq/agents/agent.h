@@ -40,6 +40,8 @@ class Agent {
   virtual ~Agent() = default;
   virtual std::string name() const = 0;
   virtual std::unique_ptr<Policy> make_policy() = 0;
+  // Names of the scalars update() returns (the metrics.csv columns), fixed for the run.
+  virtual std::vector<std::string> metric_names() const = 0;
   // One learning update from replay (the agent samples what it needs with `rng`).
   virtual Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) = 0;
   // Hard copy online -> target.
