@@ -49,6 +49,12 @@ class Env {
 
   // The current observation as floats, spec().obs_size() values.
   virtual void observation(std::span<float> out) const = 0;
+
+  // The environment's random stream (and anything else that survives a reset) as text, taken
+  // between episodes. Restoring it and calling reset() continues exactly the same sequence of
+  // episodes: this is what makes a resumed training run bit-identical.
+  virtual std::string stream_state() const = 0;
+  virtual void restore_stream_state(const std::string& state) = 0;
 };
 
 }  // namespace arq

@@ -1,6 +1,7 @@
 #include "arq/env/minatar/minatar_env.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "arq/core/error.h"
@@ -60,6 +61,38 @@ void MinAtarEnv::observation(std::span<float> out) const {
                 " floats, expected " + std::to_string(size));
   }
   for (size_t i = 0; i < size; ++i) out[i] = grid_[i];
+}
+
+std::string MinAtarEnv::stream_state() const {
+  const auto state = rng_.state();
+  nlohmann::json json = {{"format", "minatar-stream-1"},
+                         {"seeded", seeded_},
+                         {"last_action", last_action_},
+                         {"mt_key", state.key},
+                         {"mt_position", state.position},
+                         {"mt_words_drawn", state.words_drawn}};
+  return json.dump();
+}
+
+void MinAtarEnv::restore_stream_state(const std::string& text) {
+  try {
+    const auto json = nlohmann::json::parse(text);
+    if (json.at("format") != "minatar-stream-1") throw Error("unknown format");
+    NumpyRandomState::State state;
+    state.key = json.at("mt_key").get<std::array<uint32_t, NumpyRandomState::kStateWords>>();
+    state.position = json.at("mt_position").get<int>();
+    state.words_drawn = json.at("mt_words_drawn").get<uint64_t>();
+    const int last_action = json.at("last_action").get<int>();
+    if (last_action < 0 || last_action >= kNumGameActions) throw Error("last_action out of range");
+    rng_.set_state(state);
+    last_action_ = last_action;
+    seeded_ = json.at("seeded").get<bool>();
+    started_ = false;  // the caller resets next
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(spec_.id + ": invalid saved stream state: " + e.what());
+  } catch (const Error& e) {
+    throw Error(spec_.id + ": invalid saved stream state: " + e.what());
+  }
 }
 
 void MinAtarEnv::packed_observation(std::span<uint8_t> out) const {

@@ -26,6 +26,8 @@ class MinAtarEnv final : public Env {
   void reset(std::optional<uint32_t> seed = std::nullopt) override;
   StepResult step(int action) override;
   void observation(std::span<float> out) const override;
+  std::string stream_state() const override;
+  void restore_stream_state(const std::string& state) override;
 
   // The observation as bytes (0/1), 100*C of them in (y, x, c) order.
   std::span<const uint8_t> grid() const { return {grid_.data(), grid_size()}; }
