@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "arq/nn/optimizer.h"
 #include "arq/nn/parameter.h"
 
 namespace arq {
@@ -35,6 +36,11 @@ class Policy {
 
 using Metrics = std::map<std::string, double>;
 
+struct AgentState {
+  std::vector<nn::NamedTensor> tensors;
+  std::map<std::string, int64_t> counters;
+};
+
 class Agent {
  public:
   virtual ~Agent() = default;
@@ -46,12 +52,12 @@ class Agent {
   virtual Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) = 0;
   // Hard copy online -> target.
   virtual void sync_target() = 0;
-  // Every tensor that must be saved for an exact resume: weights, target weights, optimiser
-  // moments. Names are stable checkpoint names (documented in docs/checkpoints.md).
-  virtual std::vector<nn::Parameter> state_tensors() = 0;
-  // Scalars for an exact resume (optimiser step counts...).
-  virtual std::map<std::string, int64_t> state_counters() const { return {}; }
-  virtual void set_state_counters(const std::map<std::string, int64_t>& /*counters*/) {}
+  // Everything needed to continue bit-identically: weights, target weights, optimiser moments
+  // (named tensors with stable checkpoint names, documented in docs/checkpoints.md) and counters
+  // (optimiser step counts...).
+  virtual AgentState save_state() const = 0;
+  // Throws arq::Error naming the tensor on a missing name or a wrong shape.
+  virtual void load_state(const AgentState& state) = 0;
 };
 
 }  // namespace arq
