@@ -10,14 +10,16 @@
 namespace arq::minatar {
 
 MinAtarEnv::MinAtarEnv(const MinAtarConfig& config)
-    : config_(config), game_(make_game(config.game, config.difficulty_ramping)) {
+    : config_(config),
+      game_(make_game(config.game, config.difficulty_ramping)),
+      grid_size_(static_cast<size_t>(kGridSize * kGridSize * game_->num_channels())) {
   if (!(config.sticky_action_prob >= 0.0 && config.sticky_action_prob <= 1.0)) {
     throw Error("sticky_action_prob must be in [0, 1], got " +
                 std::to_string(config.sticky_action_prob));
   }
   const auto minimal = game_->minimal_action_set();
-  spec_.num_actions = config.minimal_action_set ? static_cast<int>(minimal.size())
-                                                : kNumGameActions;
+  spec_.num_actions =
+      config.minimal_action_set ? static_cast<int>(minimal.size()) : kNumGameActions;
   for (int i = 0; i < spec_.num_actions; ++i) {
     action_set_[i] = config.minimal_action_set ? minimal[i] : i;
   }
@@ -65,12 +67,9 @@ void MinAtarEnv::observation(std::span<float> out) const {
 
 std::string MinAtarEnv::stream_state() const {
   const auto state = rng_.state();
-  nlohmann::json json = {{"format", "minatar-stream-1"},
-                         {"seeded", seeded_},
-                         {"last_action", last_action_},
-                         {"mt_key", state.key},
-                         {"mt_position", state.position},
-                         {"mt_words_drawn", state.words_drawn}};
+  nlohmann::json json = {{"format", "minatar-stream-1"},  {"seeded", seeded_},
+                         {"last_action", last_action_},   {"mt_key", state.key},
+                         {"mt_position", state.position}, {"mt_words_drawn", state.words_drawn}};
   return json.dump();
 }
 

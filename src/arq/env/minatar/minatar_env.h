@@ -38,18 +38,21 @@ class MinAtarEnv final : public Env {
   const MinAtarConfig& config() const { return config_; }
   const Game& game() const { return *game_; }
   // Game action for each agent action index (v0: identity over 0..5).
-  std::span<const int> action_set() const { return {action_set_.data(), static_cast<size_t>(spec_.num_actions)}; }
+  std::span<const int> action_set() const {
+    return {action_set_.data(), static_cast<size_t>(spec_.num_actions)};
+  }
   // Game action applied by the last step, after the sticky draw (the harness's "ea").
   int last_applied_action() const { return last_action_; }
   uint64_t rng_words_drawn() const { return rng_.words_drawn(); }
   std::optional<int> difficulty_ramp() const { return game_->difficulty_ramp(); }
 
  private:
-  size_t grid_size() const { return static_cast<size_t>(kGridSize * kGridSize * game_->num_channels()); }
+  size_t grid_size() const { return grid_size_; }
 
   MinAtarConfig config_;
   EnvSpec spec_;
   std::unique_ptr<Game> game_;
+  size_t grid_size_;  // 100 * channels, cached: the game's channel count never changes
   NumpyRandomState rng_;
   bool seeded_ = false;
   bool started_ = false;
