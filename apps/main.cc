@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "apps/commands.h"
 #include "arq/core/error.h"
@@ -13,6 +14,11 @@ int main(int argc, char** argv) {
   arq::cli::add_rollout_command(app);
   arq::cli::add_bench_command(app);
   arq::cli::add_play_command(app);
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  arq::cli::add_train_command(app, command_line);
+  arq::cli::add_sweep_command(app);
+  arq::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,39 @@
+#pragma once
+// Checkpoints of a training run, in <run>/checkpoints/:
+//   model_<step>.safetensors   agent tensors (weights, targets, optimiser moments)
+//   replay_<step>.bin          the replay buffer
+//   checkpoint.json            the sidecar: step, counters, RNG and env stream states, metrics
+//                              accumulators, file names. Written LAST, atomically, so it always
+//                              names a complete checkpoint; older files are removed after it.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "arq/agents/agent.h"
+
+namespace arq {
+
+namespace replay {
+class ReplayBuffer;
+}
+
+struct CheckpointMeta {
+  int64_t steps_done = 0;
+  nlohmann::json trainer;  // the trainer's own state (RNGs, env streams, counters, accumulators)
+};
+
+// Writes a checkpoint atomically and removes the previous one's files.
+void write_checkpoint(const std::string& run_dir, const CheckpointMeta& meta, Agent& agent,
+                      const replay::ReplayBuffer* replay);
+
+// True if run_dir/checkpoints/checkpoint.json exists.
+bool has_checkpoint(const std::string& run_dir);
+
+// Loads the agent tensors (and, if given, the replay buffer) and returns the sidecar. Throws
+// arq::Error naming the file on any mismatch (missing tensor, wrong shape, corrupt file).
+CheckpointMeta read_checkpoint(const std::string& run_dir, Agent& agent,
+                               replay::ReplayBuffer* replay);
+
+}  // namespace arq

@@ -1,0 +1,77 @@
+#include "arq/train/csv_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "arq/core/error.h"
+#include "arq/core/text_io.h"
+
+namespace arq {
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+CsvWriter::CsvWriter(const std::string& path, const std::vector<std::string>& columns)
+    : path_(path), columns_(columns.size()) {
+  std::string header;
+  for (const auto& column : columns) header += (header.empty() ? "" : ",") + column;
+  const bool exists = std::filesystem::exists(path) && std::filesystem::file_size(path) > 0;
+  if (exists) {
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    if (first != header) {
+      throw Error("'" + path + "' has header '" + first + "', expected '" + header + "'");
+    }
+  }
+  file_ = std::fopen(path.c_str(), "ab");
+  if (file_ == nullptr) throw Error("cannot open '" + path + "' for appending");
+  if (!exists) {
+    std::fputs((header + "\n").c_str(), file_);
+    std::fflush(file_);
+  }
+}
+
+CsvWriter::~CsvWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void CsvWriter::row(const std::vector<double>& values) {
+  if (values.size() != columns_) {
+    throw Error("'" + path_ + "': row has " + std::to_string(values.size()) + " values, expected " +
+                std::to_string(columns_));
+  }
+  std::string line;
+  for (double value : values) line += (line.empty() ? "" : ",") + format_number(value);
+  line += "\n";
+  if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0) {
+    throw Error("cannot write to '" + path_ + "'");
+  }
+}
+
+void CsvWriter::truncate_from_step(const std::string& path, int64_t step) {
+  if (!std::filesystem::exists(path)) return;
+  const auto lines = read_lines(path);
+  std::string kept;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    if (i > 0) {
+      const auto comma = lines[i].find(',');
+      double row_step = 0.0;
+      const std::string first = lines[i].substr(0, comma);
+      std::from_chars(first.data(), first.data() + first.size(), row_step);
+      if (row_step >= static_cast<double>(step)) continue;
+    }
+    kept += lines[i] + "\n";
+  }
+  write_file_atomic(path, kept);
+}
+
+}  // namespace arq

@@ -1,0 +1,67 @@
+#include "arq/train/train_config.h"
+
+#include <vector>
+
+namespace arq {
+
+Config make_train_config() {
+  Config c;
+  // What to run.
+  c.declare("run.agent", std::string("arq"), "agent: arq | ad | dqn");
+  c.declare("run.env", std::string("minatar/breakout-v1"), "environment id");
+  c.declare("run.seed", int64_t{1}, "master seed; every random stream derives from it");
+  c.declare("run.total_steps", int64_t{1'000'000}, "environment steps to train for");
+  c.declare("run.learning_starts", int64_t{50'000}, "steps of pure exploration before updates");
+  c.declare("run.train_frequency", int64_t{4}, "one update every this many env steps");
+  c.declare("run.target_update_frequency", int64_t{1000}, "hard target copy every N env steps");
+  c.declare("run.log_frequency", int64_t{1000}, "a metrics.csv row every N env steps");
+  c.declare("run.checkpoint_frequency", int64_t{100'000},
+            "checkpoint every N env steps (0: end only)");
+  c.declare("run.eval_frequency", int64_t{100'000}, "evaluate every N env steps (0: end only)");
+  c.declare("run.eval_episodes", int64_t{10}, "episodes per evaluation");
+  c.declare("run.eval_epsilon", 0.05, "epsilon of the evaluation policy (papers: 0.05)");
+  c.declare("run.eval_max_steps", int64_t{27'000}, "step cap per evaluation episode (truncates)");
+  // Environment options.
+  c.declare("env.sticky_action_prob", 0.1, "MinAtar sticky-action probability");
+  c.declare("env.difficulty_ramping", true, "MinAtar difficulty ramping");
+  // Exploration: epsilon decays linearly after learning_starts.
+  c.declare("explore.start_epsilon", 1.0, "epsilon at learning_starts");
+  c.declare("explore.end_epsilon", 0.01, "final epsilon");
+  c.declare("explore.decay_fraction", 0.1, "decay length as a fraction of total_steps");
+  c.declare("explore.decay_steps", int64_t{0},
+            "decay length in steps (overrides the fraction if > 0)");
+  // Replay.
+  c.declare("replay.capacity", int64_t{1'000'000}, "transitions kept");
+  c.declare("replay.batch_size", int64_t{512}, "transitions per update");
+  // Learning rule common to the Q-learners.
+  c.declare("agent.gamma", 0.99, "discount");
+  c.declare("agent.double_q", true, "double-DQN target (argmax by online, value by target)");
+  c.declare("agent.loss", std::string("mse"), "mse (no 1/2) | huber (delta 1)");
+  c.declare("optim.kind", std::string("adam"), "adam | rmsprop (centred, PyTorch semantics)");
+  c.declare("optim.lr", 1e-4, "learning rate (constant)");
+  c.declare("optim.max_grad_norm", 1.0, "clip gradients to this global norm (0: off)");
+  c.declare("optim.adam_b1", 0.9, "Adam beta1");
+  c.declare("optim.adam_b2", 0.99, "Adam beta2");
+  c.declare("optim.adam_eps", 1e-8, "Adam epsilon");
+  c.declare("optim.rmsprop_alpha", 0.95, "RMSprop smoothing constant");
+  c.declare("optim.rmsprop_eps", 0.01, "RMSprop epsilon");
+  // Local agents (ARQ, AD).
+  c.declare("local.widths", std::vector<int64_t>{400, 200, 200}, "hidden width of each layer");
+  c.declare("local.heads", int64_t{8}, "attention heads K");
+  c.declare("local.goodness", std::string("std"), "ARQ readout: std | rms | mean | msq | var");
+  c.declare("local.action_code", std::string("onehot"), "onehot | binary (+-1 bits, LSB first)");
+  c.declare("local.action_conditioning", true, "append the action code to the z-projections");
+  c.declare("local.norm_order", std::string("code"),
+            "code (standardise, tanh) | paper (tanh, LayerNorm)");
+  c.declare("local.context_window", int64_t{10},
+            "past observations replayed to rebuild the context");
+  c.declare("local.stale_context_on_random", true,
+            "keep the context stale on epsilon-random steps");
+  c.declare("local.average_predictions", true, "act on the mean of all layers' Q (else top layer)");
+  // DQN (MinAtar's reference network).
+  c.declare("dqn.conv_channels", int64_t{16}, "3x3 conv output channels");
+  c.declare("dqn.hidden", int64_t{128}, "fully connected width");
+  return c;
+}
+
+}  // namespace arq

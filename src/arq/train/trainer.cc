@@ -1,0 +1,403 @@
+#include "arq/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <numeric>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "arq/core/build_info.h"
+#include "arq/core/error.h"
+#include "arq/core/seeding.h"
+#include "arq/core/text_io.h"
+#include "arq/env/registry.h"
+#include "arq/replay/replay_buffer.h"
+#include "arq/train/checkpoint.h"
+#include "arq/train/csv_writer.h"
+#include "arq/train/progress.h"
+
+namespace arq {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kRecentEpisodes = 10;
+
+// Linear decay from start to end over `decay` steps, beginning after learning_starts (the
+// reference code's schedule).
+double epsilon_at(int64_t step, const Config& c) {
+  const double start = c.get_double("explore.start_epsilon");
+  const double end = c.get_double("explore.end_epsilon");
+  int64_t decay = c.get_int("explore.decay_steps");
+  if (decay <= 0) {
+    decay = static_cast<int64_t>(c.get_double("explore.decay_fraction") *
+                                 static_cast<double>(c.get_int("run.total_steps")));
+  }
+  const int64_t since = std::max<int64_t>(step - c.get_int("run.learning_starts"), 0);
+  if (decay <= 0) return end;
+  const double progress = std::min(1.0, static_cast<double>(since) / static_cast<double>(decay));
+  return start + (end - start) * progress;
+}
+
+std::string rng_text(const std::mt19937_64& rng) {
+  std::ostringstream out;
+  out << rng;
+  return out.str();
+}
+
+void restore_rng(std::mt19937_64& rng, const std::string& text) {
+  std::istringstream in(text);
+  in >> rng;
+  if (!in) throw Error("checkpoint: invalid random generator state");
+}
+
+void validate(const Config& c) {
+  auto positive = [&](const char* key) {
+    if (c.get_int(key) <= 0) {
+      throw Error("config " + std::string(key) + " must be > 0, got " +
+                  std::to_string(c.get_int(key)));
+    }
+  };
+  auto non_negative = [&](const char* key) {
+    if (c.get_int(key) < 0) {
+      throw Error("config " + std::string(key) + " must be >= 0, got " +
+                  std::to_string(c.get_int(key)));
+    }
+  };
+  positive("run.total_steps");
+  positive("run.train_frequency");
+  positive("run.target_update_frequency");
+  positive("run.log_frequency");
+  positive("run.eval_episodes");
+  positive("run.eval_max_steps");
+  positive("replay.capacity");
+  positive("replay.batch_size");
+  non_negative("run.learning_starts");
+  non_negative("run.checkpoint_frequency");
+  non_negative("run.eval_frequency");
+  for (const char* key : {"run.eval_epsilon", "explore.start_epsilon", "explore.end_epsilon"}) {
+    const double value = c.get_double(key);
+    if (!(value >= 0.0 && value <= 1.0)) {
+      throw Error("config " + std::string(key) + " must be in [0, 1], got " +
+                  std::to_string(value));
+    }
+  }
+  const int64_t seed = c.get_int("run.seed");
+  if (seed < 0 || seed > 0xFFFFFFFFll) {
+    throw Error("config run.seed must be in [0, 2^32), got " + std::to_string(seed));
+  }
+}
+
+struct EvalResult {
+  std::vector<double> returns;
+  double mean() const {
+    return returns.empty() ? 0.0
+                           : std::accumulate(returns.begin(), returns.end(), 0.0) /
+                                 static_cast<double>(returns.size());
+  }
+  double stddev() const {
+    if (returns.empty()) return 0.0;
+    const double m = mean();
+    double sum = 0.0;
+    for (double r : returns) sum += (r - m) * (r - m);
+    return std::sqrt(sum / static_cast<double>(returns.size()));
+  }
+};
+
+// Plays whole episodes with an epsilon-greedy policy on the evaluation env.
+EvalResult evaluate(Env& env, Policy& policy, const Config& c, std::mt19937_64& rng) {
+  EvalResult result;
+  const double epsilon = c.get_double("run.eval_epsilon");
+  const int64_t episodes = c.get_int("run.eval_episodes");
+  const int64_t max_steps = c.get_int("run.eval_max_steps");
+  std::vector<float> obs(env.spec().obs_size());
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  for (int64_t e = 0; e < episodes; ++e) {
+    env.reset();
+    policy.begin_episode();
+    env.observation(obs);
+    double episode_return = 0.0;
+    for (int64_t t = 0; t < max_steps; ++t) {
+      int action;
+      if (coin(rng) < epsilon) {
+        action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
+        policy.skip_step(obs);
+      } else {
+        action = policy.act_greedy(obs);
+      }
+      const StepResult step = env.step(action);
+      episode_return += step.reward;
+      env.observation(obs);
+      if (step.done()) break;
+    }
+    result.returns.push_back(episode_return);
+  }
+  return result;
+}
+
+std::string iso_time_now() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+}  // namespace
+
+std::string default_run_name(const Config& config) {
+  std::string env = config.get_string("run.env");
+  std::replace(env.begin(), env.end(), '/', '-');
+  return env + "__" + config.get_string("run.agent") + "__" +
+         std::to_string(config.get_int("run.seed")) + "__" + std::to_string(std::time(nullptr));
+}
+
+TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) {
+  const Config& c = request.config;
+  validate(c);
+  const fs::path run_dir(request.run_dir);
+  fs::create_directories(run_dir);
+  const std::string dir = run_dir.string();
+
+  const bool resuming = request.resume && has_checkpoint(dir);
+  if (request.resume && !resuming && fs::exists(run_dir / "metrics.csv")) {
+    throw Error("--resume: '" + dir + "' has logs but no checkpoint to resume from");
+  }
+  if (!request.resume && fs::exists(run_dir / "metrics.csv")) {
+    throw Error("run folder '" + dir + "' already holds a run; use --resume to continue it");
+  }
+
+  // Streams, all derived from the master seed.
+  const uint64_t seed = static_cast<uint64_t>(c.get_int("run.seed"));
+  std::mt19937_64 explore_rng(derive_seed(seed, "explore"));
+  std::mt19937_64 replay_rng(derive_seed(seed, "replay"));
+  std::mt19937_64 eval_rng(derive_seed(seed, "eval"));
+
+  EnvOptions env_options;
+  env_options.sticky_action_prob = c.get_double("env.sticky_action_prob");
+  env_options.difficulty_ramping = c.get_bool("env.difficulty_ramping");
+  auto env = make_env(c.get_string("run.env"), env_options);
+  auto eval_env = make_env(c.get_string("run.env"), env_options);
+  const EnvSpec spec = env->spec();
+  if (!spec.discrete()) {
+    throw Error("run.env '" + spec.id + "' has continuous actions; the Q-learning agents need a " +
+                "discrete (e.g. bang-bang) version");
+  }
+  auto agent = make_agent(c, spec);
+  auto policy = agent->make_policy();
+  auto eval_policy = agent->make_policy();
+
+  replay::ReplayConfig replay_config;
+  replay_config.capacity = c.get_int("replay.capacity");
+  replay_config.obs_shape = spec.obs_shape;
+  replay_config.binary_observations = spec.id.rfind("minatar/", 0) == 0;
+  replay::ReplayBuffer replay(replay_config);
+
+  // Counters and logging state.
+  int64_t step = 0;
+  int64_t episodes = 0;
+  int64_t updates = 0;
+  std::deque<double> recent_returns;
+  std::map<std::string, std::pair<double, int64_t>> metric_sums;
+
+  if (resuming) {
+    const CheckpointMeta meta = read_checkpoint(dir, *agent, &replay);
+    const auto& s = meta.trainer;
+    if (s.value("finished", false)) throw Error("--resume: the run in '" + dir + "' is complete");
+    step = meta.steps_done;
+    episodes = s.at("episodes").get<int64_t>();
+    updates = s.at("updates").get<int64_t>();
+    for (double r : s.at("recent_returns")) recent_returns.push_back(r);
+    for (const auto& [key, value] : s.at("metric_sums").items()) {
+      metric_sums[key] = {value.at(0).get<double>(), value.at(1).get<int64_t>()};
+    }
+    restore_rng(explore_rng, s.at("explore_rng").get<std::string>());
+    restore_rng(replay_rng, s.at("replay_rng").get<std::string>());
+    restore_rng(eval_rng, s.at("eval_rng").get<std::string>());
+    env->restore_stream_state(s.at("env_stream").get<std::string>());
+    eval_env->restore_stream_state(s.at("eval_env_stream").get<std::string>());
+    env->reset();
+    for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
+      CsvWriter::truncate_from_step((run_dir / file).string(), step + 1);
+    }
+  } else {
+    env->reset(static_cast<uint32_t>(seed));
+    eval_env->reset(static_cast<uint32_t>(seed + 1));
+    // Resolved config and build facts, for anyone reading the run later.
+    write_file_atomic((run_dir / "config.toml").string(), c.to_toml());
+    const BuildInfo& info = build_info();
+    nlohmann::json meta = {{"command", request.command_line},
+                           {"started", iso_time_now()},
+                           {"arq_version", info.version},
+                           {"git_commit", info.git_commit},
+                           {"build_type", info.build_type},
+                           {"compiler", info.compiler},
+                           {"compile_flags", info.compile_flags},
+                           {"simd", info.simd},
+                           {"env", spec.id},
+                           {"agent", agent->name()}};
+    write_file_atomic((run_dir / "run.json").string(), meta.dump(2) + "\n");
+  }
+  policy->begin_episode();
+
+  // Metric columns are fixed by the agent.
+  std::vector<std::string> metric_columns = {"step", "episodes", "epsilon", "recent_return",
+                                             "updates"};
+  const std::vector<std::string> agent_metrics = agent->metric_names();
+  metric_columns.insert(metric_columns.end(), agent_metrics.begin(), agent_metrics.end());
+  CsvWriter metrics_csv((run_dir / "metrics.csv").string(), metric_columns);
+  CsvWriter episodes_csv((run_dir / "episodes.csv").string(),
+                         {"step", "episode", "return", "length"});
+  CsvWriter eval_csv((run_dir / "eval.csv").string(),
+                     {"step", "mean_return", "std_return", "min_return", "max_return", "episodes"});
+
+  const int64_t total = c.get_int("run.total_steps");
+  const int64_t learning_starts = c.get_int("run.learning_starts");
+  const int64_t train_frequency = c.get_int("run.train_frequency");
+  const int64_t target_frequency = c.get_int("run.target_update_frequency");
+  const int64_t log_frequency = c.get_int("run.log_frequency");
+  const int64_t eval_frequency = c.get_int("run.eval_frequency");
+  const int64_t checkpoint_frequency = c.get_int("run.checkpoint_frequency");
+  const bool stale_context = c.get_bool("local.stale_context_on_random");
+
+  auto run_eval = [&](int64_t at_step) {
+    const EvalResult result = evaluate(*eval_env, *eval_policy, c, eval_rng);
+    const auto [lo, hi] = std::minmax_element(result.returns.begin(), result.returns.end());
+    eval_csv.row({static_cast<double>(at_step), result.mean(), result.stddev(), *lo, *hi,
+                  static_cast<double>(result.returns.size())});
+    return result.mean();
+  };
+  auto trainer_state = [&] {
+    nlohmann::json sums = nlohmann::json::object();
+    for (const auto& [key, value] : metric_sums) sums[key] = {value.first, value.second};
+    return nlohmann::json{
+        {"episodes", episodes},
+        {"updates", updates},
+        {"recent_returns", std::vector<double>(recent_returns.begin(), recent_returns.end())},
+        {"metric_sums", sums},
+        {"explore_rng", rng_text(explore_rng)},
+        {"replay_rng", rng_text(replay_rng)},
+        {"eval_rng", rng_text(eval_rng)},
+        {"env_stream", env->stream_state()},
+        {"eval_env_stream", eval_env->stream_state()}};
+  };
+
+  TrainSummary summary;
+  summary.run_dir = dir;
+  double last_eval = 0.0;
+  if (step == 0) last_eval = run_eval(0);
+
+  std::vector<float> obs(spec.obs_size());
+  std::vector<float> next_obs(spec.obs_size());
+  env->observation(obs);
+  double episode_return = 0.0;
+  int64_t episode_length = 0;
+  int64_t next_checkpoint =
+      checkpoint_frequency > 0 ? (step / checkpoint_frequency + 1) * checkpoint_frequency : total;
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  ProgressLine progress(total, step);
+
+  while (step < total) {
+    const double epsilon = epsilon_at(step, c);
+    int action;
+    if (coin(explore_rng) < epsilon) {
+      action = static_cast<int>(explore_rng() % static_cast<uint64_t>(spec.num_actions));
+      if (stale_context) {
+        policy->skip_step(obs);
+      } else {
+        policy->act_greedy(obs);  // advance the context even though the action is random
+      }
+    } else {
+      action = policy->act_greedy(obs);
+    }
+    const StepResult result = env->step(action);
+    env->observation(next_obs);
+    replay.add(obs, action, static_cast<float>(result.reward), next_obs, result.terminated,
+               result.truncated);
+    episode_return += result.reward;
+    ++episode_length;
+    const int64_t t = step;  // index of the step just taken
+    ++step;
+
+    bool boundary = false;
+    if (result.done()) {
+      ++episodes;
+      episodes_csv.row({static_cast<double>(step), static_cast<double>(episodes), episode_return,
+                        static_cast<double>(episode_length)});
+      recent_returns.push_back(episode_return);
+      if (recent_returns.size() > kRecentEpisodes) recent_returns.pop_front();
+      episode_return = 0.0;
+      episode_length = 0;
+      boundary = true;
+    } else {
+      std::swap(obs, next_obs);
+    }
+
+    if (t > learning_starts && t % train_frequency == 0) {
+      const Metrics metrics = agent->update(replay, replay_rng);
+      ++updates;
+      for (const auto& [key, value] : metrics) {
+        auto& sum = metric_sums[key];
+        sum.first += value;
+        ++sum.second;
+      }
+    }
+    if (t > learning_starts && t % target_frequency == 0) agent->sync_target();
+
+    const double recent = recent_returns.empty()
+                              ? 0.0
+                              : std::accumulate(recent_returns.begin(), recent_returns.end(), 0.0) /
+                                    static_cast<double>(recent_returns.size());
+    if (step % log_frequency == 0 || step == total) {
+      std::vector<double> row = {static_cast<double>(step), static_cast<double>(episodes), epsilon,
+                                 recent, static_cast<double>(updates)};
+      for (const auto& name : agent_metrics) {
+        const auto it = metric_sums.find(name);
+        row.push_back(it == metric_sums.end() || it->second.second == 0
+                          ? NAN
+                          : it->second.first / static_cast<double>(it->second.second));
+      }
+      metrics_csv.row(row);
+      metric_sums.clear();
+    }
+    if ((eval_frequency > 0 && step % eval_frequency == 0) || step == total) {
+      last_eval = run_eval(step);
+    }
+    if (!request.quiet) progress.update(step, recent, epsilon);
+
+    if (boundary) {
+      // Checkpoints are taken between episodes so a resume replays the same episodes exactly.
+      const bool stop_here = request.stop_after_steps >= 0 && step >= request.stop_after_steps;
+      if (step >= next_checkpoint || stop_here) {
+        write_checkpoint(dir, CheckpointMeta{step, trainer_state()}, *agent, &replay);
+        while (next_checkpoint <= step)
+          next_checkpoint += std::max<int64_t>(checkpoint_frequency, 1);
+      }
+      if (stop_here && step < total) {
+        summary.steps = step;
+        summary.episodes = episodes;
+        summary.final_eval_mean = last_eval;
+        return summary;
+      }
+      env->reset();
+      policy->begin_episode();
+      env->observation(obs);
+    }
+  }
+  if (!request.quiet) progress.finish();
+  // The final weights, for `arq eval` and analysis (no replay: the run is complete).
+  nlohmann::json final_state = trainer_state();
+  final_state["finished"] = true;
+  write_checkpoint(dir, CheckpointMeta{step, final_state}, *agent, nullptr);
+  summary.steps = step;
+  summary.episodes = episodes;
+  summary.final_eval_mean = last_eval;
+  summary.finished = true;
+  return summary;
+}
+
+}  // namespace arq

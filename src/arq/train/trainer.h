@@ -1,0 +1,40 @@
+#pragma once
+// The training loop: act (epsilon-greedy), step, store, update every k steps, sync targets,
+// evaluate, log, checkpoint. It owns the environments, the replay buffer and the run folder.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "arq/agents/agent.h"
+#include "arq/core/config.h"
+#include "arq/env/env.h"
+
+namespace arq {
+
+using AgentFactory = std::function<std::unique_ptr<Agent>(const Config&, const EnvSpec&)>;
+
+struct TrainRequest {
+  Config config;
+  std::string run_dir;       // created if missing
+  bool resume = false;       // continue from run_dir/checkpoints/checkpoint.json
+  std::string command_line;  // recorded in the run folder
+  bool quiet = false;        // no progress line
+  // Stop (after checkpointing) once this many steps are done; -1 = run to the end. For tests
+  // and for splitting long runs into sessions.
+  int64_t stop_after_steps = -1;
+};
+
+struct TrainSummary {
+  std::string run_dir;
+  int64_t steps = 0;
+  int64_t episodes = 0;
+  double final_eval_mean = 0.0;
+  bool finished = false;
+};
+
+TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent);
+
+// The run folder name convention: <env>__<agent>__<seed>__<unix time>, '/' replaced by '-'.
+std::string default_run_name(const Config& config);
+
+}  // namespace arq

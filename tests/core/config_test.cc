@@ -1,0 +1,111 @@
+#include "arq/core/config.h"
+
+#include <gtest/gtest.h>
+
+#include "arq/core/error.h"
+#include "arq/train/train_config.h"
+
+namespace arq {
+namespace {
+
+Config small_config() {
+  Config c;
+  c.declare("run.steps", int64_t{10}, "steps");
+  c.declare("run.name", std::string("x"), "name");
+  c.declare("optim.lr", 0.5, "learning rate");
+  c.declare("optim.clip", true, "clip");
+  c.declare("net.widths", std::vector<int64_t>{1, 2}, "widths");
+  return c;
+}
+
+TEST(Config, TomlValuesReplaceDefaultsAndRecordTheirSource) {
+  Config c = small_config();
+  c.load_toml_string(
+      "[run]\nsteps = 1_000\nname = \"breakout\"\n[optim]\nlr = 1e-4\n"
+      "clip = false\n[net]\nwidths = [400, 200, 200]\n",
+      "preset.toml");
+  EXPECT_EQ(c.get_int("run.steps"), 1000);
+  EXPECT_EQ(c.get_string("run.name"), "breakout");
+  EXPECT_DOUBLE_EQ(c.get_double("optim.lr"), 1e-4);
+  EXPECT_FALSE(c.get_bool("optim.clip"));
+  EXPECT_EQ(c.get_ints("net.widths"), (std::vector<int64_t>{400, 200, 200}));
+  EXPECT_EQ(c.source("run.steps"), "preset.toml");
+}
+
+TEST(Config, IntegerKeysAcceptWholeFloatsButNotFractions) {
+  Config c = small_config();
+  c.load_toml_string("[run]\nsteps = 1e6\n", "a.toml");
+  EXPECT_EQ(c.get_int("run.steps"), 1000000);
+  EXPECT_THROW(c.load_toml_string("[run]\nsteps = 1.5\n", "b.toml"), Error);
+}
+
+TEST(Config, UnknownKeyNamesTheKeyAndTheFile) {
+  Config c = small_config();
+  try {
+    c.load_toml_string("[optim]\nlearning_rate = 3\n", "preset.toml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("optim.learning_rate"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("preset.toml"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, WrongTypeNamesTheExpectedType) {
+  Config c = small_config();
+  try {
+    c.load_toml_string("[optim]\nclip = \"yes\"\n", "p.toml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("boolean"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, OverridesParseByDeclaredType) {
+  Config c = small_config();
+  c.apply_override("run.steps=1e6");
+  c.apply_override("optim.lr = 2.5e-4");
+  c.apply_override("optim.clip=false");
+  c.apply_override("run.name=\"seaquest\"");
+  c.apply_override("net.widths=[128,96,96]");
+  EXPECT_EQ(c.get_int("run.steps"), 1000000);
+  EXPECT_DOUBLE_EQ(c.get_double("optim.lr"), 2.5e-4);
+  EXPECT_FALSE(c.get_bool("optim.clip"));
+  EXPECT_EQ(c.get_string("run.name"), "seaquest");
+  EXPECT_EQ(c.get_ints("net.widths"), (std::vector<int64_t>{128, 96, 96}));
+  EXPECT_EQ(c.source("optim.lr"), "--set");
+  EXPECT_THROW(c.apply_override("run.steps=ten"), Error);
+  EXPECT_THROW(c.apply_override("optim.clip=maybe"), Error);
+  EXPECT_THROW(c.apply_override("nokey=1"), Error);
+  EXPECT_THROW(c.apply_override("run.steps"), Error);
+}
+
+TEST(Config, ResolvedTomlRoundTrips) {
+  Config c = make_train_config();
+  c.apply_override("optim.lr=0.000123");
+  c.apply_override("local.widths=[7,8]");
+  Config again = make_train_config();
+  again.load_toml_string(c.to_toml(), "resolved.toml");
+  EXPECT_EQ(again.to_toml(), c.to_toml());
+  EXPECT_DOUBLE_EQ(again.get_double("optim.lr"), 0.000123);
+}
+
+TEST(Config, MalformedTomlReportsTheLine) {
+  Config c = small_config();
+  try {
+    c.load_toml_string("[run]\nsteps = \n", "broken.toml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ParseInteger, AcceptsSeparatorsAndScientificWholeNumbers) {
+  EXPECT_EQ(parse_integer("1_000_000", "x"), 1000000);
+  EXPECT_EQ(parse_integer("2e3", "x"), 2000);
+  EXPECT_EQ(parse_integer("-5", "x"), -5);
+  EXPECT_THROW(parse_integer("2.5", "x"), Error);
+  EXPECT_THROW(parse_integer("", "x"), Error);
+}
+
+}  // namespace
+}  // namespace arq
