@@ -3,8 +3,10 @@
 #include <string>
 
 #include "arq/core/error.h"
+#include "arq/nn/gemm_backends.h"
 
 namespace arq::nn {
+namespace detail {
 namespace {
 
 template <typename A, typename B>
@@ -19,6 +21,23 @@ void product_into(const A& a, const B& b, MatrixRef c, float alpha, float beta) 
 
 }  // namespace
 
+void gemm_eigen(const ConstMatrixRef& a, bool ta, const ConstMatrixRef& b, bool tb, MatrixRef c,
+                float alpha, float beta) {
+  if (!ta && !tb) product_into(a, b, c, alpha, beta);
+  if (!ta && tb) product_into(a, b.transpose(), c, alpha, beta);
+  if (ta && !tb) product_into(a.transpose(), b, c, alpha, beta);
+  if (ta && tb) product_into(a.transpose(), b.transpose(), c, alpha, beta);
+}
+
+GemmBackend choose_gemm_backend(Eigen::Index m, Eigen::Index n) {
+  // With so few rows or columns there is no reuse for packing to exploit (and Eigen's
+  // matrix-vector path allocates a temporary).
+  if (m < 4 || n < 4) return GemmBackend::kThin;
+  return gemm_packed_available() ? GemmBackend::kPacked : GemmBackend::kEigen;
+}
+
+}  // namespace detail
+
 void gemm(const ConstMatrixRef& a, Transpose transpose_a, const ConstMatrixRef& b,
           Transpose transpose_b, MatrixRef c, float alpha, float beta) {
   const bool ta = transpose_a == Transpose::kYes;
@@ -32,10 +51,14 @@ void gemm(const ConstMatrixRef& a, Transpose transpose_a, const ConstMatrixRef& 
                 ", op(B) is " + std::to_string(kb) + "x" + std::to_string(n) + ", C is " +
                 std::to_string(c.rows()) + "x" + std::to_string(c.cols()));
   }
-  if (!ta && !tb) product_into(a, b, c, alpha, beta);
-  if (!ta && tb) product_into(a, b.transpose(), c, alpha, beta);
-  if (ta && !tb) product_into(a.transpose(), b, c, alpha, beta);
-  if (ta && tb) product_into(a.transpose(), b.transpose(), c, alpha, beta);
+  switch (detail::choose_gemm_backend(m, n)) {
+    case detail::GemmBackend::kThin:
+      return detail::gemm_thin(a, ta, b, tb, c, alpha, beta);
+    case detail::GemmBackend::kPacked:
+      return detail::gemm_packed(a, ta, b, tb, c, alpha, beta);
+    case detail::GemmBackend::kEigen:
+      return detail::gemm_eigen(a, ta, b, tb, c, alpha, beta);
+  }
 }
 
 }  // namespace arq::nn
