@@ -1,0 +1,137 @@
+// Steady-state training steps must not touch the heap. This binary interposes glibc's malloc
+// family (forwarding to the real allocator) to count calls made while a counter is armed;
+// Eigen's own buffers come from malloc, so they are counted too. Sanitizer builds bring their
+// own allocator, so the test is skipped there.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstddef>
+
+#include "arq/nn/activation.h"
+#include "arq/nn/adam.h"
+#include "arq/nn/conv3x3.h"
+#include "arq/nn/gemm_backends.h"
+#include "arq/nn/layer_norm.h"
+#include "arq/nn/linear.h"
+#include "arq/nn/loss.h"
+#include "arq/nn/rmsprop.h"
+#include "arq/nn/sequential.h"
+#include "gradient_check.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARQ_NO_MALLOC_COUNTING 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || !defined(__GLIBC__)
+#define ARQ_NO_MALLOC_COUNTING 1
+#endif
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<long> allocations{0};
+void note_allocation() {
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1);
+}
+}  // namespace
+
+#if !defined(ARQ_NO_MALLOC_COUNTING)
+extern "C" {
+void* __libc_malloc(size_t size);
+void* __libc_calloc(size_t count, size_t size);
+void* __libc_realloc(void* pointer, size_t size);
+void* __libc_memalign(size_t alignment, size_t size);
+
+void* malloc(size_t size) {
+  note_allocation();
+  return __libc_malloc(size);
+}
+void* calloc(size_t count, size_t size) {
+  note_allocation();
+  return __libc_calloc(count, size);
+}
+void* realloc(void* pointer, size_t size) {
+  note_allocation();
+  return __libc_realloc(pointer, size);
+}
+void* aligned_alloc(size_t alignment, size_t size) {
+  note_allocation();
+  return __libc_memalign(alignment, size);
+}
+int posix_memalign(void** pointer, size_t alignment, size_t size) {
+  note_allocation();
+  *pointer = __libc_memalign(alignment, size);
+  return *pointer == nullptr ? 12 /* ENOMEM */ : 0;
+}
+}
+#endif
+
+namespace arq::nn {
+namespace {
+
+using testing::random_matrix;
+
+class CountAllocations {
+ public:
+  CountAllocations() {
+    allocations = 0;
+    counting = true;
+  }
+  ~CountAllocations() { counting = false; }
+  long count() const { return allocations.load(); }
+};
+
+TEST(Allocation, CounterSeesEigenAllocations) {
+#if defined(ARQ_NO_MALLOC_COUNTING)
+  GTEST_SKIP() << "malloc is not interposed in this build";
+#else
+  CountAllocations counter;
+  const Matrix m = Matrix::Zero(50, 50);
+  EXPECT_GE(counter.count(), 1);
+#endif
+}
+
+TEST(Allocation, SteadyStateTrainingStepsDoNotAllocate) {
+#if defined(ARQ_NO_MALLOC_COUNTING)
+  GTEST_SKIP() << "malloc is not interposed in this build";
+#else
+  if (!detail::gemm_packed_available()) {
+    GTEST_SKIP() << "without the packed kernel, Eigen's product allocates its packing blocks";
+  }
+  Rng rng(1);
+  // MinAtar's DQN plus the layers of an AD/ARQ h-path, with big GEMMs for the packed kernel.
+  Sequential dqn;
+  dqn.add<Conv3x3>("conv", 10, 10, 4, 16).initialize(Init::kTorchDefault, rng);
+  dqn.add<Relu>(1024);
+  dqn.add<Linear>("fc_hidden", 1024, 128).initialize(Init::kTorchDefault, rng);
+  dqn.add<Relu>(128);
+  dqn.add<Linear>("output", 128, 3).initialize(Init::kTorchDefault, rng);
+  Sequential cell;
+  cell.add<Linear>("fc_h", 600, 400).initialize(Init::kLecunNormal, rng);
+  cell.add<Relu>(400);
+  cell.add<LayerNorm>("ln", 400);
+  cell.add<Tanh>(400);
+  CenteredRmsprop rmsprop(dqn.parameters(), RmspropOptions{});
+  Adam adam(cell.parameters(), AdamOptions{.max_grad_norm = 1.0f});
+
+  const Matrix observations = random_matrix(32, 400, rng), targets = random_matrix(32, 3, rng);
+  const Matrix inputs = random_matrix(512, 600, rng), cell_targets = random_matrix(512, 400, rng);
+  Matrix grad_q(32, 3), grad_h(512, 400);
+  const auto train_step = [&]() {
+    huber_loss(dqn.forward(observations), targets, grad_q);
+    dqn.backward_parameters(observations, grad_q);
+    rmsprop.step();
+    dqn.forward(observations.topRows(1));  // acting at batch 1 in between
+    mse_loss(cell.forward(inputs), cell_targets, grad_h);
+    cell.backward(inputs, grad_h);
+    adam.step();
+  };
+  train_step();  // warm-up sizes every workspace
+  CountAllocations counter;
+  for (int i = 0; i < 3; ++i) train_step();
+  EXPECT_EQ(counter.count(), 0);
+#endif
+}
+
+}  // namespace
+}  // namespace arq::nn
