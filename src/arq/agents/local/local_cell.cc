@@ -1,0 +1,305 @@
+#include "arq/agents/local/local_cell.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "arq/agents/local/action_code.h"
+#include "arq/agents/local/goodness.h"
+#include "arq/core/error.h"
+#include "arq/nn/gemm.h"
+#include "arq/nn/init.h"
+
+namespace arq::local {
+
+LocalCell::LocalCell(std::string name, const CellOptions& options, int input_width)
+    : name_(std::move(name)),
+      options_(options),
+      input_width_(input_width),
+      code_width_(options.code_width()),
+      fc_h_(name_ + ".fc_h", input_width, options.hidden),
+      relu_(options.hidden),
+      layer_norm_(name_ + ".layer_norm", options.hidden),
+      codes_(action_code_table(options)),
+      p1_(static_cast<Eigen::Index>(options.heads) * options.hidden),
+      p2_(options.z2_width()),
+      grad_p1_(static_cast<Eigen::Index>(options.heads) * options.hidden),
+      grad_p2_(options.z2_width()),
+      grad_h_(options.hidden),
+      taken_codes_(options.code_width()),
+      block_(options.heads, options.hidden, std::max(options.rows_per_action(), options.actions),
+             options.norm_order) {
+  options_.validate();
+  if (input_width <= 0) {
+    throw Error("cell " + name_ + ": input width must be positive, got " +
+                std::to_string(input_width));
+  }
+  const Eigen::Index rows = input_width + code_width_;
+  const Eigen::Index heads_hidden = static_cast<Eigen::Index>(options.heads) * options.hidden;
+  z1_kernel_ = nn::Matrix::Zero(rows, heads_hidden);
+  z1_grad_ = nn::Matrix::Zero(rows, heads_hidden);
+  z2_kernel_ = nn::Matrix::Zero(rows, options.z2_width());
+  z2_grad_ = nn::Matrix::Zero(rows, options.z2_width());
+  if (options.norm_order == NormOrder::kPaper) {
+    attn_scale_ = nn::Matrix::Ones(1, options.hidden);
+    attn_bias_ = nn::Matrix::Zero(1, options.hidden);
+    attn_scale_grad_ = nn::Matrix::Zero(1, options.hidden);
+    attn_bias_grad_ = nn::Matrix::Zero(1, options.hidden);
+    block_.set_affine(attn_scale_.data(), attn_bias_.data());
+  }
+  const int rows_per_action = options.rows_per_action();
+  const size_t stride = static_cast<size_t>(block_.stride());
+  z2_scratch_.resize(static_cast<size_t>(options.heads) * rows_per_action);
+  y_.resize(std::max(rows_per_action, options.actions));
+  grad_y_.resize(y_.size());
+  grad_z1_.resize(options.heads * stride);
+  grad_z2_.resize(static_cast<size_t>(options.heads) * rows_per_action);
+  saved_tanh_.resize(rows_per_action * stride);
+}
+
+void LocalCell::initialize(nn::Rng& rng) {
+  fc_h_.initialize(nn::Init::kLecunNormal, rng);
+  nn::init_lecun_normal(z1_kernel_, z1_kernel_.rows(), rng);
+  nn::init_lecun_normal(z2_kernel_, z2_kernel_.rows(), rng);
+  layer_norm_.scale().setOnes();
+  layer_norm_.bias().setZero();
+  if (options_.norm_order == NormOrder::kPaper) {
+    attn_scale_.setOnes();
+    attn_bias_.setZero();
+  }
+}
+
+nn::ParameterList LocalCell::parameters() {
+  nn::ParameterList list = fc_h_.parameters();
+  for (const nn::Parameter& p : layer_norm_.parameters()) list.push_back(p);
+  list.push_back({name_ + ".fc_z1.kernel", &z1_kernel_, &z1_grad_});
+  list.push_back({name_ + ".fc_z2.kernel", &z2_kernel_, &z2_grad_});
+  if (options_.norm_order == NormOrder::kPaper) {
+    list.push_back({name_ + ".attn_norm.scale", &attn_scale_, &attn_scale_grad_});
+    list.push_back({name_ + ".attn_norm.bias", &attn_bias_, &attn_bias_grad_});
+  }
+  return list;
+}
+
+void LocalCell::copy_parameters_from(LocalCell& other) {
+  const nn::ParameterList mine = parameters();
+  const nn::ParameterList theirs = other.parameters();
+  if (mine.size() != theirs.size()) {
+    throw Error("cell " + name_ + ": cannot copy parameters from " + other.name_ +
+                " (different parameter lists)");
+  }
+  for (size_t i = 0; i < mine.size(); ++i) {
+    if (mine[i].value->rows() != theirs[i].value->rows() ||
+        mine[i].value->cols() != theirs[i].value->cols()) {
+      throw Error("cell " + name_ + ": cannot copy " + theirs[i].name + " into " + mine[i].name +
+                  " (shape mismatch)");
+    }
+    *mine[i].value = *theirs[i].value;
+  }
+}
+
+void LocalCell::check_input(const nn::ConstMatrixRef& x, const char* what) const {
+  if (x.cols() != input_width_ || x.rows() <= 0) {
+    throw Error("cell " + name_ + ": " + what + " input is " + std::to_string(x.rows()) + "x" +
+                std::to_string(x.cols()) + ", expected Bx" + std::to_string(input_width_) +
+                " with B >= 1");
+  }
+}
+
+void LocalCell::check_actions(std::span<const int> actions, Eigen::Index batch,
+                              const char* what) const {
+  if (static_cast<Eigen::Index>(actions.size()) != batch) {
+    throw Error("cell " + name_ + ": " + what + " got " + std::to_string(actions.size()) +
+                " actions for a batch of " + std::to_string(batch));
+  }
+  for (const int a : actions) {
+    if (a < 0 || a >= options_.actions) {
+      throw Error("cell " + name_ + ": " + what + " action " + std::to_string(a) +
+                  " is outside [0, " + std::to_string(options_.actions) + ")");
+    }
+  }
+}
+
+nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x) {
+  const nn::ConstMatrixMap pre = fc_h_.forward(x);
+  const nn::ConstMatrixMap activated = relu_.forward(pre);
+  return layer_norm_.forward(activated);
+}
+
+void LocalCell::hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h) {
+  check_input(x, "hidden_forward");
+  h = run_hidden(x);
+}
+
+void LocalCell::project(const nn::ConstMatrixRef& x) {
+  const Eigen::Index batch = x.rows();
+  nn::gemm(x, nn::Transpose::kNo, z1_kernel_.topRows(input_width_), nn::Transpose::kNo,
+           p1_.resize_rows(batch));
+  nn::gemm(x, nn::Transpose::kNo, z2_kernel_.topRows(input_width_), nn::Transpose::kNo,
+           p2_.resize_rows(batch));
+  if (conditioned()) {
+    action_z1_.resize(options_.actions, z1_kernel_.cols());
+    action_z2_.resize(options_.actions, z2_kernel_.cols());
+    nn::matmul(codes_, z1_kernel_.bottomRows(code_width_), action_z1_);
+    nn::matmul(codes_, z2_kernel_.bottomRows(code_width_), action_z2_);
+  }
+}
+
+void LocalCell::load_z1(int row, int action) {
+  const int heads = options_.heads, hidden = options_.hidden, stride = block_.stride();
+  const float* state_part = p1_.view().row(row).data();
+  float* z1 = block_.z1();
+  if (conditioned()) {
+    const float* action_part = action_z1_.row(action).data();
+    for (int k = 0; k < heads; ++k) {
+      for (int j = 0; j < hidden; ++j) {
+        z1[k * stride + j] = state_part[k * hidden + j] + action_part[k * hidden + j];
+      }
+    }
+  } else {
+    for (int k = 0; k < heads; ++k) {
+      std::copy_n(state_part + k * hidden, hidden, z1 + k * stride);
+    }
+  }
+  block_.prepare();
+}
+
+LocalCell::Z2View LocalCell::load_z2(int row, int action) {
+  const int rows = rows_per_action();
+  const float* state_part = p2_.view().row(row).data();
+  if (!conditioned()) return {state_part + action * rows, options_.actions * rows};
+  const float* action_part = action_z2_.row(action).data();
+  const int size = options_.heads * rows;
+  for (int i = 0; i < size; ++i) z2_scratch_[i] = state_part[i] + action_part[i];
+  return {z2_scratch_.data(), rows};
+}
+
+float LocalCell::read_out(const float* y) const {
+  if (options_.kind == CellKind::kAd) return y[0];
+  return goodness(options_.goodness, y, rows_per_action());
+}
+
+void LocalCell::forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::MatrixRef h) {
+  check_input(x, "forward_all");
+  const Eigen::Index batch = x.rows();
+  if (q.rows() != batch || q.cols() != options_.actions || h.rows() != batch ||
+      h.cols() != options_.hidden) {
+    throw Error("cell " + name_ + ": forward_all outputs have the wrong shape");
+  }
+  const nn::ConstMatrixMap hidden = run_hidden(x);
+  project(x);
+  const int rows = rows_per_action();
+  for (Eigen::Index b = 0; b < batch; ++b) {
+    const float* h_row = hidden.row(b).data();
+    if (!conditioned()) load_z1(static_cast<int>(b), 0);  // Z1 is shared by all actions
+    if (!conditioned() && rows == 1) {
+      // AD: one row per action, all actions in one pass.
+      const Z2View z2 = load_z2(static_cast<int>(b), 0);
+      block_.forward(z2.data, z2.stride, options_.actions, h_row, y_.data());
+      for (int a = 0; a < options_.actions; ++a) q(b, a) = y_[a];
+      continue;
+    }
+    for (int a = 0; a < options_.actions; ++a) {
+      if (conditioned()) load_z1(static_cast<int>(b), a);
+      const Z2View z2 = load_z2(static_cast<int>(b), a);
+      block_.forward(z2.data, z2.stride, rows, h_row, y_.data());
+      q(b, a) = read_out(y_.data());
+    }
+  }
+  h = hidden;
+}
+
+void LocalCell::forward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
+                                 std::span<float> q, nn::MatrixRef h) {
+  check_input(x, "forward_selected");
+  const Eigen::Index batch = x.rows();
+  check_actions(actions, batch, "forward_selected");
+  if (static_cast<Eigen::Index>(q.size()) != batch || h.rows() != batch ||
+      h.cols() != options_.hidden) {
+    throw Error("cell " + name_ + ": forward_selected outputs have the wrong shape");
+  }
+  const nn::ConstMatrixMap hidden = run_hidden(x);
+  project(x);
+  for (Eigen::Index b = 0; b < batch; ++b) {
+    const int a = actions[b];
+    load_z1(static_cast<int>(b), a);
+    const Z2View z2 = load_z2(static_cast<int>(b), a);
+    block_.forward(z2.data, z2.stride, rows_per_action(), hidden.row(b).data(), y_.data());
+    q[b] = read_out(y_.data());
+  }
+  h = hidden;
+}
+
+void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
+                                          const QGradient& grad, std::span<float> q,
+                                          nn::MatrixRef h) {
+  check_input(x, "forward_backward_selected");
+  const Eigen::Index batch = x.rows();
+  check_actions(actions, batch, "forward_backward_selected");
+  if (static_cast<Eigen::Index>(q.size()) != batch || h.rows() != batch ||
+      h.cols() != options_.hidden) {
+    throw Error("cell " + name_ + ": forward_backward_selected outputs have the wrong shape");
+  }
+  const nn::ConstMatrixMap hidden = run_hidden(x);
+  project(x);
+  const int heads = options_.heads, hidden_width = options_.hidden, rows = rows_per_action();
+  const int stride = block_.stride();
+  nn::MatrixMap grad_p1 = grad_p1_.resize_rows(batch);
+  nn::MatrixMap grad_p2 = grad_p2_.resize_rows(batch);
+  nn::MatrixMap grad_h = grad_h_.resize_rows(batch);
+  grad_h.setZero();
+  if (!conditioned()) grad_p2.setZero();  // only the taken action's columns get gradient
+  const bool paper = options_.norm_order == NormOrder::kPaper;
+  if (paper) {
+    attn_scale_grad_.setZero();
+    attn_bias_grad_.setZero();
+  }
+  for (Eigen::Index b = 0; b < batch; ++b) {
+    const int a = actions[b];
+    const float* h_row = hidden.row(b).data();
+    load_z1(static_cast<int>(b), a);
+    const Z2View z2 = load_z2(static_cast<int>(b), a);
+    block_.forward(z2.data, z2.stride, rows, h_row, y_.data(), saved_tanh_.data());
+    const float q_value = read_out(y_.data());
+    q[b] = q_value;
+    const float grad_q = grad(static_cast<int>(b), q_value);
+    if (options_.kind == CellKind::kArq) {
+      goodness_backward(options_.goodness, y_.data(), rows, q_value, grad_q, grad_y_.data());
+    } else {
+      grad_y_[0] = grad_q;
+    }
+    block_.backward(z2.data, z2.stride, rows, h_row, grad_y_.data(), grad_z1_.data(),
+                    grad_z2_.data(), rows, grad_h.row(b).data(),
+                    paper ? attn_scale_grad_.data() : nullptr,
+                    paper ? attn_bias_grad_.data() : nullptr, saved_tanh_.data());
+    float* grad_p1_row = grad_p1.row(b).data();
+    for (int k = 0; k < heads; ++k) {
+      std::copy_n(&grad_z1_[static_cast<size_t>(k) * stride], hidden_width,
+                  grad_p1_row + k * hidden_width);
+    }
+    float* grad_p2_row = grad_p2.row(b).data();
+    const int column_stride = conditioned() ? rows : options_.actions * rows;
+    const int offset = conditioned() ? 0 : a * rows;
+    for (int k = 0; k < heads; ++k) {
+      std::copy_n(&grad_z2_[static_cast<size_t>(k) * rows], rows,
+                  grad_p2_row + k * column_stride + offset);
+    }
+  }
+  // Weight gradients: the state rows from X, the action rows from the taken actions' codes.
+  nn::gemm(x, nn::Transpose::kYes, grad_p1, nn::Transpose::kNo, z1_grad_.topRows(input_width_));
+  nn::gemm(x, nn::Transpose::kYes, grad_p2, nn::Transpose::kNo, z2_grad_.topRows(input_width_));
+  if (conditioned()) {
+    nn::MatrixMap taken = taken_codes_.resize_rows(batch);
+    for (Eigen::Index b = 0; b < batch; ++b) taken.row(b) = codes_.row(actions[b]);
+    nn::gemm(taken, nn::Transpose::kYes, grad_p1, nn::Transpose::kNo,
+             z1_grad_.bottomRows(code_width_));
+    nn::gemm(taken, nn::Transpose::kYes, grad_p2, nn::Transpose::kNo,
+             z2_grad_.bottomRows(code_width_));
+  }
+  // The h-path, from dL/dh of the bilinear read-out (h is a constant for every other layer).
+  const nn::ConstMatrixMap grad_activated = layer_norm_.backward(relu_.output(), grad_h);
+  const nn::ConstMatrixMap grad_pre = relu_.backward(fc_h_.output(), grad_activated);
+  fc_h_.backward_parameters(x, grad_pre);
+  h = hidden;
+}
+
+}  // namespace arq::local

@@ -1,0 +1,110 @@
+#pragma once
+// One layer of a local (AD or ARQ) Q-network: explicit forward passes and a LOCAL backward that
+// yields gradients for this cell's own parameters only (its input X is a constant).
+//
+//   h    = LayerNorm(ReLU(X·W_h + b_h))                          the activation passed on
+//   Z1_a = reshape([X; e_a]·W_1, K×H),  Z2_a = reshape([X; e_a]·W_2, K×R)   (e_a: action code)
+//   y_a  = M̂_a·h with M_a = Z2_aᵀ·Z1_a row-normalised              (BilinearBlock)
+//   Q(s, a) = G(y_a) for ARQ (R = H), y_a itself for AD (R = 1)
+// Without action conditioning Z2 = reshape(X·W_2, K×(A·R)) and action a owns columns a·R…a·R+R-1.
+//
+// Only the necessary work is done: the state part X·W[:D] of each z-projection is one GEMM per
+// batch; the action rows W[D:] are tabulated per action (A×E·K·H, once per call) and added per
+// pair (the reference code instead tiles X A times); losses and targets evaluate only the
+// actions they need; nothing of size (B·A)×H×H is ever materialised.
+//
+// Parameter names (checkpoint tensor names), with the cell's name as prefix:
+//   fc_h.kernel [D, H]   fc_h.bias [1, H]   layer_norm.scale/bias [1, H]
+//   fc_z1.kernel [D+E, K·H]   fc_z2.kernel [D+E, z2_width]   (no biases, as in the code)
+//   attn_norm.scale/bias [1, H]   (paper norm order only)
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "arq/agents/local/bilinear_block.h"
+#include "arq/agents/local/cell_options.h"
+#include "arq/nn/activation.h"
+#include "arq/nn/batch_buffer.h"
+#include "arq/nn/layer_norm.h"
+#include "arq/nn/linear.h"
+#include "arq/nn/parameter.h"
+#include "arq/nn/rng.h"
+
+namespace arq::local {
+
+// dL/dQ for row `row` of the batch, given its predicted Q (e.g. 2·(q - target)/B for the MSE).
+using QGradient = std::function<float(int row, float q)>;
+
+class LocalCell {
+ public:
+  LocalCell(std::string name, const CellOptions& options, int input_width);
+  LocalCell(const LocalCell&) = delete;  // parameters are handed out by address
+  LocalCell& operator=(const LocalCell&) = delete;
+
+  const std::string& name() const { return name_; }
+  const CellOptions& options() const { return options_; }
+  int input_width() const { return input_width_; }
+  int hidden() const { return options_.hidden; }
+  int actions() const { return options_.actions; }
+
+  // Truncated LeCun-normal kernels (fan_in = rows), zero biases, LayerNorm γ = 1 and β = 0.
+  void initialize(nn::Rng& rng);
+  // Fixed order: fc_h.kernel, fc_h.bias, layer_norm.scale, layer_norm.bias, fc_z1.kernel,
+  // fc_z2.kernel[, attn_norm.scale, attn_norm.bias].
+  nn::ParameterList parameters();
+  // Copies every parameter value (the hard target sync); shapes must match.
+  void copy_parameters_from(LocalCell& other);
+
+  // The h-path only: h [B, H].
+  void hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h);
+  // Q for every action, q [B, A], and h [B, H].
+  void forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::MatrixRef h);
+  // Q(x_b, actions[b]) only, q [B], and h [B, H].
+  void forward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
+                        std::span<float> q, nn::MatrixRef h);
+  // Forward for the given actions, then the local backward of L with dL/dQ_b = grad(b, Q_b):
+  // every parameter gradient is overwritten. Writes Q(x_b, actions[b]) into q and h [B, H].
+  void forward_backward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
+                                 const QGradient& grad, std::span<float> q, nn::MatrixRef h);
+
+ private:
+  bool conditioned() const { return options_.action_conditioning; }
+  int rows_per_action() const { return options_.rows_per_action(); }
+  void check_input(const nn::ConstMatrixRef& x, const char* what) const;
+  void check_actions(std::span<const int> actions, Eigen::Index batch, const char* what) const;
+  nn::ConstMatrixMap run_hidden(const nn::ConstMatrixRef& x);
+  // p1 = X·W_1[:D], p2 = X·W_2[:D]; the per-action tables c_i = codes·W_i[D:] if conditioned.
+  void project(const nn::ConstMatrixRef& x);
+  // Loads Z1 of (row, action) into the block and prepares it; returns Z2's base and stride.
+  struct Z2View {
+    const float* data;
+    int stride;
+  };
+  void load_z1(int row, int action);
+  Z2View load_z2(int row, int action);
+  float read_out(const float* y) const;  // Q from y (goodness for ARQ)
+
+  std::string name_;
+  CellOptions options_;
+  int input_width_;
+  int code_width_;
+  nn::Linear fc_h_;
+  nn::Relu relu_;
+  nn::LayerNorm layer_norm_;
+  nn::Matrix z1_kernel_, z1_grad_;                                        // [D+E, K·H]
+  nn::Matrix z2_kernel_, z2_grad_;                                        // [D+E, z2_width]
+  nn::Matrix attn_scale_, attn_scale_grad_, attn_bias_, attn_bias_grad_;  // [1, H], paper order
+  nn::Matrix codes_;                                                      // [A, E]
+  nn::Matrix action_z1_, action_z2_;  // [A, K·H], [A, K·R]: W_i[D:] rows combined per action
+  nn::BatchBuffer p1_, p2_;           // [B, K·H], [B, z2_width]
+  nn::BatchBuffer grad_p1_, grad_p2_, grad_h_, taken_codes_;
+  BilinearBlock block_;
+  std::vector<float> z2_scratch_;  // [K, R] Z2 of one pair (conditioned cells)
+  std::vector<float> y_, grad_y_;  // [max(A, R)]
+  std::vector<float> grad_z1_;     // [K, block stride]
+  std::vector<float> grad_z2_;     // [K, R]
+  std::vector<float> saved_tanh_;  // [R, block stride]
+};
+
+}  // namespace arq::local
