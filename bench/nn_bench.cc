@@ -1,0 +1,144 @@
+// Network kernels: the GEMM entry point at shapes the agents use, and MinAtar's DQN
+// (conv 16 3x3 -> 128 -> A) forward/backward/update at batch 32. Compare GFLOP/s with
+// BM_Fp32FmaPeak.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "arq/nn/activation.h"
+#include "arq/nn/conv3x3.h"
+#include "arq/nn/gemm.h"
+#include "arq/nn/gemm_backends.h"
+#include "arq/nn/linear.h"
+#include "arq/nn/loss.h"
+#include "arq/nn/rmsprop.h"
+#include "arq/nn/rng.h"
+#include "arq/nn/sequential.h"
+
+namespace arq::nn {
+namespace {
+
+Matrix random_matrix(Eigen::Index rows, Eigen::Index cols, Rng& rng) {
+  Matrix m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<float>(rng.uniform(-1, 1));
+  return m;
+}
+
+void set_gflops(benchmark::State& state, double flops_per_iteration) {
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops_per_iteration * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+enum Backend : int64_t { kDispatch = 0, kEigen = 1, kPacked = 2, kThin = 3 };
+
+// C[M×N] = op(A)·op(B) with inner size K. Args: M, K, N, transpose_a, transpose_b, backend
+// (0: nn::gemm as the layers call it, 1: Eigen's product, 2: the packed AVX2 kernel, 3: the
+// thin-shape loops).
+void BM_Gemm(benchmark::State& state) {
+  const Eigen::Index m = state.range(0), k = state.range(1), n = state.range(2);
+  const bool ta = state.range(3) != 0, tb = state.range(4) != 0;
+  const auto backend = static_cast<Backend>(state.range(5));
+  if (backend == kPacked && !detail::gemm_packed_available()) {
+    state.SkipWithError("the packed kernel is not compiled into this build");
+    return;
+  }
+  Rng rng(1);
+  const Matrix a = ta ? random_matrix(k, m, rng) : random_matrix(m, k, rng);
+  const Matrix b = tb ? random_matrix(n, k, rng) : random_matrix(k, n, rng);
+  Matrix c = Matrix::Zero(m, n);
+  for (auto _ : state) {
+    if (backend == kDispatch) {
+      gemm(a, ta ? Transpose::kYes : Transpose::kNo, b, tb ? Transpose::kYes : Transpose::kNo, c);
+    } else if (backend == kEigen) {
+      detail::gemm_eigen(a, ta, b, tb, c, 1.0f, 0.0f);
+    } else if (backend == kPacked) {
+      detail::gemm_packed(a, ta, b, tb, c, 1.0f, 0.0f);
+    } else {
+      detail::gemm_thin(a, ta, b, tb, c, 1.0f, 0.0f);
+    }
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_gflops(state, 2.0 * m * k * n);
+}
+
+// NN is a layer's forward (x·W); TN its weight gradient (xᵀ·dy); NT its input gradient (dy·Wᵀ).
+void gemm_shapes(benchmark::internal::Benchmark* bench) {
+  bench->ArgNames({"M", "K", "N", "tA", "tB", "backend"});
+  const int64_t shapes[][5] = {
+      {512, 1024, 1024, 0, 0}, {32, 400, 400, 0, 0},   {4096, 320, 128, 0, 0},
+      {32, 1600, 400, 0, 0},   {256, 1600, 400, 0, 0}, {192, 600, 200, 0, 0},
+      {32, 1024, 128, 0, 0},   {2048, 36, 16, 0, 0},   {1024, 512, 1024, 1, 0},
+      {512, 1024, 1024, 0, 1}, {400, 32, 400, 1, 0},   {32, 400, 400, 0, 1}};
+  for (const auto& s : shapes) {
+    for (int64_t backend : {kDispatch, kEigen, kPacked}) {
+      bench->Args({s[0], s[1], s[2], s[3], s[4], backend});
+    }
+  }
+  // Thin shapes: acting at batch 1, small output layers, a 1-wide head.
+  const int64_t thin_shapes[][5] = {{1, 1600, 400, 0, 0}, {1, 1024, 128, 0, 0}, {1, 128, 18, 0, 0},
+                                    {32, 128, 3, 0, 0},   {512, 128, 3, 0, 0},  {32, 128, 18, 0, 0},
+                                    {512, 400, 1, 0, 0},  {128, 32, 3, 1, 0},   {32, 3, 128, 0, 1}};
+  for (const auto& s : thin_shapes) {
+    for (int64_t backend : {kDispatch, kEigen, kPacked, kThin}) {
+      bench->Args({s[0], s[1], s[2], s[3], s[4], backend});
+    }
+  }
+}
+BENCHMARK(BM_Gemm)->Apply(gemm_shapes);
+
+// MinAtar's DQN on a 10x10xC observation with A actions.
+struct Dqn {
+  Dqn(Eigen::Index channels, Eigen::Index actions) {
+    Rng rng(0);
+    net.add<Conv3x3>("conv", 10, 10, channels, 16).initialize(Init::kTorchDefault, rng);
+    net.add<Relu>(8 * 8 * 16);
+    net.add<Linear>("fc_hidden", 8 * 8 * 16, 128).initialize(Init::kTorchDefault, rng);
+    net.add<Relu>(128);
+    net.add<Linear>("output", 128, actions).initialize(Init::kTorchDefault, rng);
+  }
+  // Multiply-accumulates of one forward pass per example.
+  static double forward_macs(Eigen::Index channels, Eigen::Index actions) {
+    return 64.0 * 9 * channels * 16 + 1024.0 * 128 + 128.0 * actions;
+  }
+  Sequential net;
+};
+
+// Args: batch, channels, actions (Breakout: 4 channels, 3 actions; Seaquest: 10, 18).
+void BM_DqnForward(benchmark::State& state) {
+  const Eigen::Index batch = state.range(0), channels = state.range(1), actions = state.range(2);
+  Dqn dqn(channels, actions);
+  Rng rng(2);
+  const Matrix observations = random_matrix(batch, 100 * channels, rng).cwiseMax(0.0f);
+  for (auto _ : state) benchmark::DoNotOptimize(dqn.net.forward(observations).data());
+  set_gflops(state, 2.0 * batch * Dqn::forward_macs(channels, actions));
+}
+BENCHMARK(BM_DqnForward)
+    ->ArgNames({"B", "C", "A"})
+    ->Args({1, 4, 3})
+    ->Args({32, 4, 3})
+    ->Args({32, 10, 18});
+
+// One training step: forward, Huber loss on every Q-value, backward (no input gradient for the
+// observation), centred RMSprop update. Forward + backward ≈ 3× the forward FLOPs (the first
+// layer's input gradient is skipped, so slightly less).
+void BM_DqnTrainStep(benchmark::State& state) {
+  const Eigen::Index batch = state.range(0), channels = state.range(1), actions = state.range(2);
+  Dqn dqn(channels, actions);
+  CenteredRmsprop optimizer(dqn.net.parameters(), RmspropOptions{});
+  Rng rng(3);
+  const Matrix observations = random_matrix(batch, 100 * channels, rng).cwiseMax(0.0f);
+  const Matrix targets = random_matrix(batch, actions, rng);
+  Matrix grad_q(batch, actions);
+  for (auto _ : state) {
+    const ConstMatrixMap q = dqn.net.forward(observations);
+    benchmark::DoNotOptimize(huber_loss(q, targets, grad_q));
+    dqn.net.backward_parameters(observations, grad_q);
+    optimizer.step();
+  }
+  set_gflops(state, 3.0 * 2.0 * batch * Dqn::forward_macs(channels, actions));
+}
+BENCHMARK(BM_DqnTrainStep)->ArgNames({"B", "C", "A"})->Args({32, 4, 3})->Args({32, 10, 18});
+
+}  // namespace
+}  // namespace arq::nn
