@@ -1,5 +1,6 @@
 #include "arq/core/numpy_random.h"
 
+#include <cmath>
 #include <string>
 
 #include "arq/core/error.h"
@@ -13,6 +14,8 @@ void NumpyRandomState::seed_with(uint32_t seed) {
   }
   position_ = kStateWords;
   words_drawn_ = 0;
+  has_gauss_ = false;
+  gauss_ = 0.0;
 }
 
 void NumpyRandomState::regenerate() {
@@ -56,6 +59,34 @@ int64_t NumpyRandomState::randint(int64_t low, int64_t high) {
   return low + static_cast<int64_t>(value);
 }
 
+double NumpyRandomState::uniform(double low, double high) {
+  const double range = high - low;
+  if (!std::isfinite(range)) {
+    throw Error("uniform: range [" + std::to_string(low) + ", " + std::to_string(high) +
+                ") exceeds valid bounds (high - low must be finite)");
+  }
+  return low + range * rand();
+}
+
+double NumpyRandomState::standard_normal() {
+  if (has_gauss_) {
+    has_gauss_ = false;
+    const double cached = gauss_;
+    gauss_ = 0.0;
+    return cached;
+  }
+  double x1, x2, r2;
+  do {
+    x1 = 2.0 * rand() - 1.0;
+    x2 = 2.0 * rand() - 1.0;
+    r2 = x1 * x1 + x2 * x2;
+  } while (r2 >= 1.0 || r2 == 0.0);
+  const double f = std::sqrt(-2.0 * std::log(r2) / r2);
+  gauss_ = f * x1;
+  has_gauss_ = true;
+  return f * x2;
+}
+
 void NumpyRandomState::set_state(const State& state) {
   if (state.position < 0 || state.position > kStateWords) {
     throw Error("NumpyRandomState: position " + std::to_string(state.position) +
@@ -64,6 +95,8 @@ void NumpyRandomState::set_state(const State& state) {
   key_ = state.key;
   position_ = state.position;
   words_drawn_ = state.words_drawn;
+  has_gauss_ = state.has_gauss;
+  gauss_ = state.gauss;
 }
 
 }  // namespace arq

@@ -1,7 +1,8 @@
 #pragma once
-// numpy's legacy RandomState, bit-exact for the draws MinAtar makes: MT19937 seeded with
-// init_genrand, 53-bit doubles from two words (high word first), and randint by masked
-// rejection on 32-bit words. Counts every word drawn, like the reference harness's `rng` field.
+// numpy's legacy RandomState, bit-exact for the draws MinAtar and DMC make: MT19937 seeded with
+// init_genrand, 53-bit doubles from two words (high word first), randint by masked rejection on
+// 32-bit words, uniform(low, high) and the legacy polar-method standard_normal. Counts every word
+// drawn, like the reference harness's `rng` field.
 #include <array>
 #include <cstdint>
 
@@ -40,6 +41,16 @@ class NumpyRandomState {
   int64_t randint(int64_t low, int64_t high);
   int64_t randint(int64_t high) { return randint(0, high); }
 
+  // uniform(low, high) for scalars: low + (high - low) * rand(). An array call draws element by
+  // element in order, so it is a loop over this. Throws when high - low is not finite (numpy's
+  // OverflowError). Out of line and compiled without FMA contraction: a fused multiply-add
+  // changes the last bit, and DMC's physics amplifies it.
+  double uniform(double low, double high);
+
+  // standard_normal() of the legacy RandomState (its `gauss`): the polar Box-Muller method draws
+  // a pair and caches the second value for the next call; seed_with() drops the cache.
+  double standard_normal();
+
   // Words drawn since the last seed_with().
   uint64_t words_drawn() const { return words_drawn_; }
 
@@ -48,8 +59,10 @@ class NumpyRandomState {
     std::array<uint32_t, kStateWords> key;
     int position;
     uint64_t words_drawn;
+    bool has_gauss = false;  // a cached standard_normal value is pending
+    double gauss = 0.0;
   };
-  State state() const { return {key_, position_, words_drawn_}; }
+  State state() const { return {key_, position_, words_drawn_, has_gauss_, gauss_}; }
   void set_state(const State& state);
 
  private:
@@ -58,6 +71,8 @@ class NumpyRandomState {
   std::array<uint32_t, kStateWords> key_{};
   int position_ = kStateWords;
   uint64_t words_drawn_ = 0;
+  bool has_gauss_ = false;
+  double gauss_ = 0.0;
 };
 
 }  // namespace arq
