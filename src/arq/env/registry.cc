@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arq/core/error.h"
+#include "arq/env/dmc/dmc_ids.h"
 #include "arq/env/minatar/games.h"
 #include "arq/env/minatar/minatar_env.h"
 
@@ -14,6 +15,7 @@ std::vector<std::string> env_ids() {
     ids.push_back("minatar/" + game + "-v0");
     ids.push_back("minatar/" + game + "-v1");
   }
+  for (auto& id : dmc::dmc_env_ids()) ids.push_back(std::move(id));
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -24,6 +26,7 @@ std::unique_ptr<Env> make_env(const std::string& id, const EnvOptions& options) 
     config->difficulty_ramping = options.difficulty_ramping;
     return std::make_unique<minatar::MinAtarEnv>(*config);
   }
+  if (dmc::is_dmc_id(id)) return dmc::make_dmc_env(id);
   std::string known;
   for (const auto& known_id : env_ids()) known += (known.empty() ? "" : ", ") + known_id;
   throw Error("unknown environment id '" + id + "' (expected one of: " + known + ")");

@@ -1,5 +1,6 @@
 #pragma once
-// Environment ids -> constructors. Ids: "minatar/<game>-v0|v1"; DMC tasks join later.
+// Environment ids -> constructors. Ids: "minatar/<game>-v0|v1" and "dmc/<task>" with optional
+// ":bangbang" / ":repeat<N>" suffixes (see dmc/dmc_ids.h).
 #include <map>
 #include <memory>
 #include <string>
