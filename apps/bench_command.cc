@@ -1,8 +1,10 @@
-// arq bench: speed measurements. `arq bench env` times env steps (act + observation) per game.
+// arq bench: speed measurements. `arq bench env` times env steps (act + observation) per game
+// or DMC task (control steps, with uniformly random continuous actions).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "apps/commands.h"
@@ -28,14 +30,25 @@ double steps_per_second(const std::string& id, const EnvBenchArgs& args, int rep
   auto env = make_env(id);
   env->reset(1);
   NumpyRandomState action_rng(123 + repeat);
-  std::vector<int> actions(args.steps + 500);
+  const bool continuous = !env->spec().discrete();
+  // Continuous envs (DMC): uniform actions in [-1, 1]^d from a pool drawn before timing, reused
+  // cyclically so long runs need no per-step drawing or huge buffers.
+  const int64_t action_count =
+      continuous ? std::min<int64_t>(args.steps + 500, 4096) : args.steps + 500;
+  const auto dim = static_cast<size_t>(env->spec().action_dim);
+  std::vector<int> actions(continuous ? 0 : action_count);
   for (int& a : actions) a = static_cast<int>(action_rng.randint(env->spec().num_actions));
+  std::vector<double> continuous_actions(continuous ? action_count * dim : 0);
+  for (double& a : continuous_actions) a = action_rng.uniform(-1.0, 1.0);
   std::vector<float> obs(env->spec().obs_size());
   auto* minatar = dynamic_cast<minatar::MinAtarEnv*>(env.get());
   uint64_t checksum = 0;
   auto play = [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
-      const StepResult result = env->step(actions[i]);
+      const StepResult result =
+          continuous ? env->step_continuous(std::span<const double>(continuous_actions)
+                                                .subspan((i % action_count) * dim, dim))
+                     : env->step(actions[i]);
       if (args.float_obs || minatar == nullptr) {
         env->observation(obs);
         checksum += obs[i % obs.size()] > 0.5f;

@@ -1,10 +1,14 @@
 // arq rollout: plays an environment with given actions or a seeded uniform policy and writes
-// every step as JSON lines, in the format of the MinAtar reference harness.
+// every step as JSON lines, in the format of the MinAtar reference harness (minatar/ ids) or of
+// dm_control control steps (dmc/ ids, see arq/env/dmc/rollout.h).
 #include <cstdio>
 #include <memory>
 
 #include "apps/commands.h"
 #include "arq/core/error.h"
+#include "arq/env/dmc/dmc_env.h"
+#include "arq/env/dmc/dmc_ids.h"
+#include "arq/env/dmc/rollout.h"
 #include "arq/env/minatar/rollout.h"
 
 namespace arq::cli {
@@ -20,14 +24,53 @@ struct RolloutArgs {
   std::string out = "-";
   double sticky = 0.1;
   bool no_ramping = false;
+  bool physics = false;
 };
 
+void run_dmc_rollout(const RolloutArgs& args) {
+  const std::string task = args.env_id.substr(4);
+  if (task.find(':') != std::string::npos) {
+    throw Error("--env '" + args.env_id +
+                "': rollout writes dm_control control steps; give the plain task id (dmc/<task>) "
+                "without :bangbang or :repeat suffixes");
+  }
+  const dmc::DmcEnv probe(task);  // validates the task and gives the action dimension
+  dmc::RolloutRequest request;
+  request.task = task;
+  request.seed = args.seed;
+  request.physics = args.physics;
+  if (!args.actions_path.empty()) {
+    request.actions = dmc::read_action_file(args.actions_path, probe.spec().action_dim);
+    request.steps = args.steps.value_or(static_cast<int64_t>(request.actions->size()) /
+                                        probe.spec().action_dim);
+  } else {
+    if (args.policy != "uniform") {
+      throw Error("--policy '" + args.policy + "': expected 'uniform' (or give --actions FILE)");
+    }
+    if (!args.steps) throw Error("--steps is required with --policy uniform");
+    request.steps = *args.steps;
+    request.policy_seed = args.policy_seed.value_or(10000u + args.seed);
+  }
+  if (request.steps < 0) throw Error("--steps must be >= 0, got " + std::to_string(request.steps));
+  TextWriter out(args.out);
+  const auto summary = dmc::write_rollout(request, out);
+  out.close();
+  std::fprintf(stderr, "%s seed %u: %lld steps, %d episodes completed, total reward %.17g\n",
+               args.env_id.c_str(), args.seed, static_cast<long long>(summary.steps),
+               summary.episodes_completed, summary.total_reward);
+}
+
 void run_rollout(const RolloutArgs& args) {
+  if (dmc::is_dmc_id(args.env_id)) {
+    run_dmc_rollout(args);
+    return;
+  }
   auto config = minatar::parse_minatar_id(args.env_id);
   if (!config) {
     throw Error("--env '" + args.env_id +
                 "': rollout supports minatar/<game>-v0|v1 (games: asterix, breakout, freeway, "
-                "seaquest, space_invaders)");
+                "seaquest, space_invaders) and dmc/<task> (walker-walk, walker-run, hopper-hop, "
+                "cheetah-run, reacher-hard)");
   }
   config->sticky_action_prob = args.sticky;
   config->difficulty_ramping = !args.no_ramping;
@@ -60,12 +103,14 @@ void add_rollout_command(CLI::App& app) {
   auto args = std::make_shared<RolloutArgs>();
   CLI::App* cmd = app.add_subcommand(
       "rollout", "Play an environment and write every step as JSON lines (.jsonl or .jsonl.gz)");
-  cmd->add_option("--env", args->env_id, "Environment id, e.g. minatar/breakout-v1")->required();
+  cmd->add_option("--env", args->env_id,
+                  "Environment id, e.g. minatar/breakout-v1 or dmc/walker-walk")
+      ->required();
   cmd->add_option("--seed", args->seed, "Environment seed (seed, then reset)")->required();
   auto* actions = cmd->add_option("--actions", args->actions_path,
-                                  "File with one agent action index per line");
-  cmd->add_option("--policy", args->policy, "Policy when no --actions: uniform")
-      ->excludes(actions);
+                                  "File with one action per line: an index (MinAtar) or "
+                                  "space-separated floats, one control step (DMC)");
+  cmd->add_option("--policy", args->policy, "Policy when no --actions: uniform")->excludes(actions);
   cmd->add_option("--policy-seed", args->policy_seed,
                   "Seed of the uniform policy's RandomState (default 10000 + seed)")
       ->excludes(actions);
@@ -74,6 +119,7 @@ void add_rollout_command(CLI::App& app) {
   cmd->add_option("--sticky", args->sticky, "Sticky-action probability")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--no-ramping", args->no_ramping, "Disable difficulty ramping");
+  cmd->add_flag("--physics", args->physics, "DMC: add qpos and qvel to every record");
   cmd->callback([args] { run_rollout(*args); });
 }
 
