@@ -5,6 +5,10 @@
 #include <cstring>
 #include <string>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "arq/core/error.h"
 
 namespace arq::replay {
@@ -51,21 +55,47 @@ void ObservationCodec::encode(std::span<const float> observation, std::span<uint
     std::memcpy(bytes.data(), observation.data(), observation.size_bytes());
     return;
   }
-  const int64_t size = observation_size_;
-  for (int64_t byte_index = 0; byte_index < bytes_per_observation_; ++byte_index) {
+  const float* values = observation.data();
+  bool any_invalid = false;
+  // Scalar packing of `count` values into one byte, branch-free (the bits look random, so
+  // branches would mispredict); values are validated in the same pass.
+  auto pack = [&](int64_t first, int64_t count) {
     uint32_t byte = 0;
-    const int64_t first = byte_index * 8;
-    const int64_t count = std::min<int64_t>(8, size - first);
     for (int64_t bit = 0; bit < count; ++bit) {
-      const float value = observation[static_cast<size_t>(first + bit)];
-      if (value == 1.0f) {
-        byte |= 1u << bit;
-      } else if (value != 0.0f) {
-        throw Error("replay: binary observation value " + std::to_string(value) + " at index " +
-                    std::to_string(first + bit) + " is not 0 or 1");
+      const float value = values[first + bit];
+      byte |= static_cast<uint32_t>(value == 1.0f) << bit;
+      any_invalid |= (value != 0.0f) & (value != 1.0f);
+    }
+    return static_cast<uint8_t>(byte);
+  };
+  const int64_t full_bytes = observation_size_ / 8;
+  int64_t done = 0;
+#ifdef __AVX2__
+  // Eight floats compared with 1 give exactly one byte of bits (lane i -> bit i).
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 zero = _mm256_setzero_ps();
+  int valid_mask = 0xFF;
+  for (; done < full_bytes; ++done) {
+    const __m256 eight = _mm256_loadu_ps(values + done * 8);
+    const __m256 is_one = _mm256_cmp_ps(eight, one, _CMP_EQ_OQ);
+    const __m256 is_zero = _mm256_cmp_ps(eight, zero, _CMP_EQ_OQ);
+    bytes[static_cast<size_t>(done)] = static_cast<uint8_t>(_mm256_movemask_ps(is_one));
+    valid_mask &= _mm256_movemask_ps(_mm256_or_ps(is_one, is_zero));
+  }
+  any_invalid = valid_mask != 0xFF;
+#endif
+  for (; done < full_bytes; ++done) bytes[static_cast<size_t>(done)] = pack(done * 8, 8);
+  if (full_bytes < bytes_per_observation_) {
+    bytes[static_cast<size_t>(full_bytes)] =
+        pack(full_bytes * 8, observation_size_ - full_bytes * 8);
+  }
+  if (any_invalid) {
+    for (int64_t i = 0; i < observation_size_; ++i) {
+      if (values[i] != 0.0f && values[i] != 1.0f) {
+        throw Error("replay: binary observation value " + std::to_string(values[i]) + " at index " +
+                    std::to_string(i) + " is not 0 or 1");
       }
     }
-    bytes[static_cast<size_t>(byte_index)] = static_cast<uint8_t>(byte);
   }
 }
 
