@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "arq/core/error.h"
-#include "arq/train/train_config.h"
 
 namespace arq {
 namespace {
@@ -77,16 +76,6 @@ TEST(Config, OverridesParseByDeclaredType) {
   EXPECT_THROW(c.apply_override("optim.clip=maybe"), Error);
   EXPECT_THROW(c.apply_override("nokey=1"), Error);
   EXPECT_THROW(c.apply_override("run.steps"), Error);
-}
-
-TEST(Config, ResolvedTomlRoundTrips) {
-  Config c = make_train_config();
-  c.apply_override("optim.lr=0.000123");
-  c.apply_override("local.widths=[7,8]");
-  Config again = make_train_config();
-  again.load_toml_string(c.to_toml(), "resolved.toml");
-  EXPECT_EQ(again.to_toml(), c.to_toml());
-  EXPECT_DOUBLE_EQ(again.get_double("optim.lr"), 0.000123);
 }
 
 TEST(Config, MalformedTomlReportsTheLine) {

@@ -57,7 +57,8 @@ Config make_train_config() {
             "past observations replayed to rebuild the context");
   c.declare("local.stale_context_on_random", true,
             "keep the context stale on epsilon-random steps");
-  c.declare("local.average_predictions", true, "act on the mean of all layers' Q (else top layer)");
+  c.declare("local.acting_layers", int64_t{0},
+            "act on the mean Q of layers 0..k-1 (0: all layers, the released configs)");
   // DQN (MinAtar's reference network).
   c.declare("dqn.conv_channels", int64_t{16}, "3x3 conv output channels");
   c.declare("dqn.hidden", int64_t{128}, "fully connected width");

@@ -1,0 +1,156 @@
+#include "arq/agents/local_agent.h"
+
+#include "arq/core/error.h"
+#include "arq/core/seeding.h"
+#include "arq/replay/replay_buffer.h"
+
+namespace arq::local {
+
+LocalAgentOptions local_agent_options_from_config(const Config& c, const EnvSpec& spec) {
+  LocalAgentOptions o;
+  const std::string& agent = c.get_string("run.agent");
+  const CellKind kind = parse_cell_kind(agent);
+  for (int64_t width : c.get_ints("local.widths")) {
+    if (width <= 0) throw Error("config local.widths: every width must be > 0");
+    o.stack.widths.push_back(static_cast<int>(width));
+  }
+  o.stack.observation_size = spec.obs_size();
+  CellOptions& cell = o.stack.cell;
+  cell.kind = kind;
+  cell.actions = spec.num_actions;
+  cell.heads = static_cast<int>(c.get_int("local.heads"));
+  cell.goodness = parse_goodness(c.get_string("local.goodness"));
+  cell.action_code = parse_action_code(c.get_string("local.action_code"));
+  cell.action_conditioning = c.get_bool("local.action_conditioning");
+  cell.norm_order = parse_norm_order(c.get_string("local.norm_order"));
+  o.stack.validate();
+
+  const std::string& loss = c.get_string("agent.loss");
+  if (loss != "mse" && loss != "huber") {
+    throw Error("config agent.loss: expected mse or huber, got '" + loss + "'");
+  }
+  if (c.get_string("optim.kind") != "adam") {
+    throw Error("config optim.kind: the local agents use adam (per layer), got '" +
+                c.get_string("optim.kind") + "'");
+  }
+  o.learner.gamma = static_cast<float>(c.get_double("agent.gamma"));
+  o.learner.double_q = c.get_bool("agent.double_q");
+  o.learner.loss = loss == "mse" ? TdLoss::kMse : TdLoss::kHuber;
+  o.learner.adam.learning_rate = static_cast<float>(c.get_double("optim.lr"));
+  o.learner.adam.b1 = static_cast<float>(c.get_double("optim.adam_b1"));
+  o.learner.adam.b2 = static_cast<float>(c.get_double("optim.adam_b2"));
+  o.learner.adam.eps = static_cast<float>(c.get_double("optim.adam_eps"));
+  o.learner.adam.max_grad_norm = static_cast<float>(c.get_double("optim.max_grad_norm"));
+
+  o.policy.q_layers = static_cast<int>(c.get_int("local.acting_layers"));
+  o.policy.stale_context_on_random_steps = c.get_bool("local.stale_context_on_random");
+  o.batch_size = static_cast<int>(c.get_int("replay.batch_size"));
+  o.context_window = static_cast<int>(c.get_int("local.context_window"));
+  if (o.context_window < 0) throw Error("config local.context_window must be >= 0");
+  o.seed = derive_seed(static_cast<uint64_t>(c.get_int("run.seed")), "init");
+  return o;
+}
+
+LocalAgent::LocalAgent(const LocalAgentOptions& options)
+    : options_(options),
+      name_(to_string(options.stack.cell.kind)),
+      learner_(options.stack, options.learner, options.seed) {
+  const size_t b = static_cast<size_t>(options.batch_size);
+  const size_t s = static_cast<size_t>(options.stack.observation_size);
+  indices_.resize(b);
+  windows_.resize(b * static_cast<size_t>(options.context_window + 1) * s);
+  next_observations_.resize(b * s);
+  rewards_.resize(b);
+  terminated_.resize(b);
+  actions_.resize(b);
+}
+
+std::unique_ptr<Policy> LocalAgent::make_policy() {
+  return std::make_unique<LocalPolicy>(learner_.online(), options_.policy);
+}
+
+std::vector<std::string> LocalAgent::metric_names() const {
+  std::vector<std::string> names;
+  for (int l = 0; l < options_.stack.layers(); ++l) {
+    const std::string layer = std::to_string(l);
+    names.push_back("td_loss_layer" + layer);
+    names.push_back("q_mean_layer" + layer);
+    names.push_back("grad_norm_layer" + layer);
+  }
+  return names;
+}
+
+Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+  replay.sample_indices(rng, indices_);
+  replay.windows(indices_, options_.context_window, windows_);
+  replay.next_observations(indices_, next_observations_);
+  for (size_t i = 0; i < indices_.size(); ++i) {
+    actions_[i] = replay.action(indices_[i]);
+    rewards_[i] = replay.reward(indices_[i]);
+    terminated_[i] = replay.terminated(indices_[i]) ? 1.0f : 0.0f;
+  }
+  LocalBatch batch;
+  batch.batch_size = options_.batch_size;
+  batch.window = options_.context_window + 1;
+  batch.observation_size = options_.stack.observation_size;
+  batch.windows = windows_;
+  batch.next_observations = next_observations_;
+  batch.actions = actions_;
+  batch.rewards = rewards_;
+  batch.terminated = terminated_;
+  const auto per_layer = learner_.update(batch);
+  Metrics metrics;
+  for (size_t l = 0; l < per_layer.size(); ++l) {
+    const std::string layer = std::to_string(l);
+    metrics["td_loss_layer" + layer] = per_layer[l].td_loss;
+    metrics["q_mean_layer" + layer] = per_layer[l].q_mean;
+    metrics["grad_norm_layer" + layer] = per_layer[l].gradient_norm;
+  }
+  return metrics;
+}
+
+AgentState LocalAgent::save_state() const {
+  AgentState state;
+  auto& learner = const_cast<LocalLearner&>(learner_);  // parameters() hands out pointers
+  for (const auto& p : learner.online().parameters()) state.tensors.push_back({p.name, *p.value});
+  for (const auto& p : learner.target().parameters()) state.tensors.push_back({p.name, *p.value});
+  for (int l = 0; l < options_.stack.layers(); ++l) {
+    const std::string prefix = "optim.layer" + std::to_string(l) + ".";
+    const nn::OptimizerState optimizer = learner.optimizer(l).export_state();
+    for (const auto& t : optimizer.tensors) state.tensors.push_back({prefix + t.name, t.value});
+    state.counters[prefix + "step"] = optimizer.step;
+  }
+  return state;
+}
+
+void LocalAgent::load_state(const AgentState& state) {
+  std::map<std::string, const nn::Matrix*> by_name;
+  for (const auto& t : state.tensors) by_name[t.name] = &t.value;
+  auto load = [&](nn::ParameterList parameters) {
+    for (const auto& p : parameters) {
+      const auto it = by_name.find(p.name);
+      if (it == by_name.end()) throw Error("checkpoint lacks tensor '" + p.name + "'");
+      if (it->second->rows() != p.value->rows() || it->second->cols() != p.value->cols()) {
+        throw Error("checkpoint tensor '" + p.name + "' has the wrong shape");
+      }
+      *p.value = *it->second;
+    }
+  };
+  load(learner_.online().parameters());
+  load(learner_.target().parameters());
+  for (int l = 0; l < options_.stack.layers(); ++l) {
+    const std::string prefix = "optim.layer" + std::to_string(l) + ".";
+    nn::OptimizerState optimizer;
+    const auto step = state.counters.find(prefix + "step");
+    if (step == state.counters.end()) throw Error("checkpoint lacks counter '" + prefix + "step'");
+    optimizer.step = step->second;
+    for (const auto& t : state.tensors) {
+      if (t.name.rfind(prefix, 0) == 0) {
+        optimizer.tensors.push_back({t.name.substr(prefix.size()), t.value});
+      }
+    }
+    learner_.optimizer(l).import_state(optimizer);
+  }
+}
+
+}  // namespace arq::local

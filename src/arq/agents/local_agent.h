@@ -1,0 +1,49 @@
+#pragma once
+// The local Q-learning agents (ARQ, AD) behind the trainer's Agent interface: config keys ->
+// stack and learner options, replay windows -> LocalBatch, and checkpointable state.
+#include <memory>
+
+#include "arq/agents/agent.h"
+#include "arq/agents/local/local_learner.h"
+#include "arq/agents/local/local_policy.h"
+#include "arq/core/config.h"
+#include "arq/env/env.h"
+
+namespace arq::local {
+
+struct LocalAgentOptions {
+  StackOptions stack;
+  LearnerOptions learner;
+  PolicyOptions policy;
+  int batch_size = 512;
+  int context_window = 10;  // past observations replayed before s_t
+  uint64_t seed = 0;
+};
+
+LocalAgentOptions local_agent_options_from_config(const Config& config, const EnvSpec& spec);
+
+class LocalAgent final : public Agent {
+ public:
+  explicit LocalAgent(const LocalAgentOptions& options);
+
+  std::string name() const override { return name_; }
+  std::unique_ptr<Policy> make_policy() override;
+  std::vector<std::string> metric_names() const override;
+  Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
+  void sync_target() override { learner_.sync_target(); }
+  AgentState save_state() const override;
+  void load_state(const AgentState& state) override;
+
+  LocalLearner& learner() { return learner_; }
+
+ private:
+  LocalAgentOptions options_;
+  std::string name_;
+  LocalLearner learner_;
+  // Batch scratch space, allocated once.
+  std::vector<int64_t> indices_;
+  std::vector<float> windows_, next_observations_, rewards_, terminated_;
+  std::vector<int> actions_;
+};
+
+}  // namespace arq::local
