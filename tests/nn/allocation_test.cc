@@ -30,12 +30,15 @@
 namespace {
 std::atomic<bool> counting{false};
 std::atomic<long> allocations{0};
+}  // namespace
+
+#if !defined(ARQ_NO_MALLOC_COUNTING)
+namespace {
 void note_allocation() {
   if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1);
 }
 }  // namespace
 
-#if !defined(ARQ_NO_MALLOC_COUNTING)
 extern "C" {
 void* __libc_malloc(size_t size);
 void* __libc_calloc(size_t count, size_t size);
