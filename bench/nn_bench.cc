@@ -77,8 +77,9 @@ void gemm_shapes(benchmark::internal::Benchmark* bench) {
   }
   // Thin shapes: acting at batch 1, small output layers, a 1-wide head.
   const int64_t thin_shapes[][5] = {{1, 1600, 400, 0, 0}, {1, 1024, 128, 0, 0}, {1, 128, 18, 0, 0},
-                                    {32, 128, 3, 0, 0},   {512, 128, 3, 0, 0},  {32, 128, 18, 0, 0},
-                                    {512, 400, 1, 0, 0},  {128, 32, 3, 1, 0},   {32, 3, 128, 0, 1}};
+                                    {32, 128, 3, 0, 0},   {512, 128, 3, 0, 0},  {32, 128, 6, 0, 0},
+                                    {32, 128, 18, 0, 0},  {512, 128, 18, 0, 0}, {512, 400, 1, 0, 0},
+                                    {128, 32, 3, 1, 0},   {128, 32, 18, 1, 0},  {32, 3, 128, 0, 1}};
   for (const auto& s : thin_shapes) {
     for (int64_t backend : {kDispatch, kEigen, kPacked, kThin}) {
       bench->Args({s[0], s[1], s[2], s[3], s[4], backend});

@@ -113,6 +113,7 @@ TEST(GemmBackends, PackedWithEmptyInnerDimensionScalesC) {
 TEST(GemmBackends, DispatchSendsThinShapesToTheThinKernel) {
   EXPECT_EQ(choose_gemm_backend(1, 400), GemmBackend::kThin);  // acting at batch 1
   EXPECT_EQ(choose_gemm_backend(512, 1), GemmBackend::kThin);  // a 1-wide head
+  EXPECT_EQ(choose_gemm_backend(32, 6), GemmBackend::kThin);   // a 6-action output layer
   EXPECT_EQ(choose_gemm_backend(32, 400),
             gemm_packed_available() ? GemmBackend::kPacked : GemmBackend::kEigen);
 }

@@ -30,9 +30,10 @@ void gemm_eigen(const ConstMatrixRef& a, bool ta, const ConstMatrixRef& b, bool 
 }
 
 GemmBackend choose_gemm_backend(Eigen::Index m, Eigen::Index n) {
-  // With so few rows or columns there is no reuse for packing to exploit (and Eigen's
-  // matrix-vector path allocates a temporary).
-  if (m < 4 || n < 4) return GemmBackend::kThin;
+  // With so few rows or columns there is little reuse for packing to exploit (and Eigen's
+  // matrix-vector path allocates a temporary). Measured: 1·1600·400, 32·128·3, 32·128·6 and
+  // 512·400·1 run 1.5-3x faster thin than packed; 32·128·18 runs faster packed.
+  if (m < 4 || n < 8) return GemmBackend::kThin;
   return gemm_packed_available() ? GemmBackend::kPacked : GemmBackend::kEigen;
 }
 

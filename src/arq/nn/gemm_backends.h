@@ -1,7 +1,7 @@
 #pragma once
 // The implementations behind nn::gemm (gemm.h), exposed so tests can check each against a naive
 // product. Callers use nn::gemm, which validates shapes and picks one:
-//   - fewer than 4 rows or columns in C: gemm_thin (matrix-vector-like, streams B once per row);
+//   - fewer than 4 rows or 8 columns in C: gemm_thin (matrix-vector-like loops);
 //   - otherwise gemm_packed where compiled in, else gemm_eigen.
 // gemm_thin and gemm_packed never allocate in steady state; Eigen's product mallocs its packing
 // blocks once they exceed 128 KiB (negligible next to the cost of such a product).

@@ -4,7 +4,8 @@
 //     for each MC-tall row block of op(A):
 //       pack op(A)[MC x KC] into 6-row panels               (stays in L2)
 //       for each 16-column panel, each 6-row panel: 6x16 micro-kernel (L1: one B panel)
-// Edge tiles run the same kernel with fewer rows (a template parameter) and zero-padded B columns.
+// Edge tiles run the same kernel with fewer rows and, for at most 8 columns, one vector of
+// columns (template parameters); B columns past the edge are zero-padded.
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -123,47 +124,50 @@ void pack_b(const Operand& b, Index k0, Index depth, Index j0, Index cols, float
 }
 
 // C[0:kRows, 0:cols] = alpha · Apanel · Bpanel + beta · C, where the B panel's rows are
-// b_row_stride apart (16 when packed, the matrix stride when read in place) and cols <= 16.
-template <int kRows>
+// b_row_stride apart (16 when packed, the matrix stride when read in place) and
+// cols <= 8 · kVectors. A panel with at most 8 valid columns runs with kVectors = 1, so narrow
+// products do not pay for 16 columns.
+template <int kRows, int kVectors>
 void micro_kernel(Index depth, const float* a_panel, const float* b_panel, Index b_row_stride,
                   float* c, Index c_stride, Index cols, float alpha, float beta) {
-  __m256 acc[kRows][2];
+  __m256 acc[kRows][kVectors];
 #pragma GCC unroll 6
   for (int i = 0; i < kRows; ++i) {
-    acc[i][0] = _mm256_setzero_ps();
-    acc[i][1] = _mm256_setzero_ps();
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) acc[i][v] = _mm256_setzero_ps();
   }
   for (Index k = 0; k < depth; ++k) {
-    const __m256 b0 = _mm256_loadu_ps(b_panel);
-    const __m256 b1 = _mm256_loadu_ps(b_panel + 8);
+    __m256 b[kVectors];
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) b[v] = _mm256_loadu_ps(b_panel + 8 * v);
 #pragma GCC unroll 6
     for (int i = 0; i < kRows; ++i) {
       const __m256 a = _mm256_broadcast_ss(a_panel + i);
-      acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
+#pragma GCC unroll 2
+      for (int v = 0; v < kVectors; ++v) acc[i][v] = _mm256_fmadd_ps(a, b[v], acc[i][v]);
     }
     a_panel += kRowsPerTile;
     b_panel += b_row_stride;
   }
   const __m256 alpha_v = _mm256_set1_ps(alpha);
   const __m256 beta_v = _mm256_set1_ps(beta);
-  if (cols == kColsPerTile) {
+  if (cols == 8 * kVectors) {
 #pragma GCC unroll 6
     for (int i = 0; i < kRows; ++i) {
       float* row = c + i * c_stride;
 #pragma GCC unroll 2
-      for (int half = 0; half < 2; ++half) {
-        __m256 value = _mm256_mul_ps(alpha_v, acc[i][half]);
-        if (beta != 0.0f) value = _mm256_fmadd_ps(beta_v, _mm256_loadu_ps(row + 8 * half), value);
-        _mm256_storeu_ps(row + 8 * half, value);
+      for (int v = 0; v < kVectors; ++v) {
+        __m256 value = _mm256_mul_ps(alpha_v, acc[i][v]);
+        if (beta != 0.0f) value = _mm256_fmadd_ps(beta_v, _mm256_loadu_ps(row + 8 * v), value);
+        _mm256_storeu_ps(row + 8 * v, value);
       }
     }
   } else {
-    alignas(32) float tile_row[kColsPerTile];
+    alignas(32) float tile_row[8 * kVectors];
 #pragma GCC unroll 6
     for (int i = 0; i < kRows; ++i) {
-      _mm256_store_ps(tile_row, acc[i][0]);
-      _mm256_store_ps(tile_row + 8, acc[i][1]);
+#pragma GCC unroll 2
+      for (int v = 0; v < kVectors; ++v) _mm256_store_ps(tile_row + 8 * v, acc[i][v]);
       float* row = c + i * c_stride;
       for (Index j = 0; j < cols; ++j) {
         row[j] = beta != 0.0f ? alpha * tile_row[j] + beta * row[j] : alpha * tile_row[j];
@@ -172,22 +176,28 @@ void micro_kernel(Index depth, const float* a_panel, const float* b_panel, Index
   }
 }
 
+// The micro-kernel for `rows` (1..6) rows of C, with kVectors vectors of columns.
+template <int kVectors>
+void run_micro_kernel_rows(Index rows, Index depth, const float* a_panel, const float* b_panel,
+                           Index b_row_stride, float* c, Index c_stride, Index cols, float alpha,
+                           float beta) {
+  using Kernel =
+      void (*)(Index, const float*, const float*, Index, float*, Index, Index, float, float);
+  static constexpr Kernel kKernels[] = {&micro_kernel<1, kVectors>, &micro_kernel<2, kVectors>,
+                                        &micro_kernel<3, kVectors>, &micro_kernel<4, kVectors>,
+                                        &micro_kernel<5, kVectors>, &micro_kernel<6, kVectors>};
+  kKernels[rows - 1](depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
+}
+
 void run_micro_kernel(Index rows, Index depth, const float* a_panel, const float* b_panel,
                       Index b_row_stride, float* c, Index c_stride, Index cols, float alpha,
                       float beta) {
-  switch (rows) {
-    case 6:
-      return micro_kernel<6>(depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
-    case 5:
-      return micro_kernel<5>(depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
-    case 4:
-      return micro_kernel<4>(depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
-    case 3:
-      return micro_kernel<3>(depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
-    case 2:
-      return micro_kernel<2>(depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
-    default:
-      return micro_kernel<1>(depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha, beta);
+  if (cols <= 8) {
+    run_micro_kernel_rows<1>(rows, depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha,
+                             beta);
+  } else {
+    run_micro_kernel_rows<2>(rows, depth, a_panel, b_panel, b_row_stride, c, c_stride, cols, alpha,
+                             beta);
   }
 }
 
