@@ -93,6 +93,29 @@ void pack_a(const Operand& a, Index i0, Index rows, Index k0, Index depth, float
   }
 }
 
+// target[c·target_stride + r] = source[r·source_stride + c] for r, c < 8.
+inline void transpose_8x8(const float* source, Index source_stride, float* target,
+                          Index target_stride) {
+  __m256 r[8], t[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(source + i * source_stride);
+  // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves.
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    _mm256_storeu_ps(target + i * target_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(target + (i + 4) * target_stride,
+                     _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+}
+
 // op(B)[k0 : k0+depth, j0 : j0+cols] into 16-column panels, element (k, j) of a panel at
 // k·16 + j; columns past the end are zero.
 void pack_b(const Operand& b, Index k0, Index depth, Index j0, Index cols, float* out) {
@@ -110,12 +133,20 @@ void pack_b(const Operand& b, Index k0, Index depth, Index j0, Index cols, float
         }
       }
     } else {
+      // B stored [n, k]: each panel is a transpose. Full 8x8 blocks go through registers.
+      const Index vector_depth = valid == kColsPerTile ? depth / 8 * 8 : 0;
+      for (Index k = 0; k < vector_depth; k += 8) {
+        for (Index group = 0; group < kColsPerTile; group += 8) {
+          transpose_8x8(b.data + (j0 + panel + group) * b.stride + k0 + k, b.stride,
+                        out + k * kColsPerTile + group, kColsPerTile);
+        }
+      }
       for (Index j = 0; j < kColsPerTile; ++j) {
         if (j < valid) {
           const float* source = b.data + (j0 + panel + j) * b.stride + k0;
-          for (Index k = 0; k < depth; ++k) out[k * kColsPerTile + j] = source[k];
+          for (Index k = vector_depth; k < depth; ++k) out[k * kColsPerTile + j] = source[k];
         } else {
-          for (Index k = 0; k < depth; ++k) out[k * kColsPerTile + j] = 0.0f;
+          for (Index k = vector_depth; k < depth; ++k) out[k * kColsPerTile + j] = 0.0f;
         }
       }
     }
