@@ -37,11 +37,13 @@ void few_rows(const ConstMatrixRef& a, bool ta, const ConstMatrixRef& b, bool tb
       c_row *= beta;
     }
     if (!tb) {
-      // Four B rows per pass over the C row: a quarter of the C loads and stores.
+      // Eight B rows per pass over the C row: an eighth of the C loads and stores.
       Index p = 0;
-      for (; p + 4 <= k; p += 4) {
+      for (; p + 8 <= k; p += 8) {
         c_row += (alpha * a_at(i, p)) * b.row(p) + (alpha * a_at(i, p + 1)) * b.row(p + 1) +
-                 (alpha * a_at(i, p + 2)) * b.row(p + 2) + (alpha * a_at(i, p + 3)) * b.row(p + 3);
+                 (alpha * a_at(i, p + 2)) * b.row(p + 2) + (alpha * a_at(i, p + 3)) * b.row(p + 3) +
+                 (alpha * a_at(i, p + 4)) * b.row(p + 4) + (alpha * a_at(i, p + 5)) * b.row(p + 5) +
+                 (alpha * a_at(i, p + 6)) * b.row(p + 6) + (alpha * a_at(i, p + 7)) * b.row(p + 7);
       }
       for (; p < k; ++p) c_row += (alpha * a_at(i, p)) * b.row(p);
     } else if (!ta) {
