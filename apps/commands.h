@@ -10,6 +10,7 @@ void add_rollout_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_play_command(CLI::App& app);
 void add_train_command(CLI::App& app, const std::string& command_line);
+void add_eval_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 

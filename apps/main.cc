@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   arq::cli::add_train_command(app, command_line);
+  arq::cli::add_eval_command(app);
   arq::cli::add_sweep_command(app);
   arq::cli::add_report_command(app);
   try {

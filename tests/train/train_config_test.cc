@@ -16,7 +16,8 @@ TEST(TrainConfig, ResolvedTomlRoundTripsThroughTheSchema) {
 }
 
 TEST(TrainConfig, EveryPresetLoads) {
-  for (const char* preset : {"arq-minatar.toml", "ad-minatar.toml", "dqn-minatar.toml"}) {
+  for (const char* preset : {"arq-minatar.toml", "ad-minatar.toml", "dqn-minatar.toml",
+                             "arq-minatar-cpu.toml", "ad-minatar-cpu.toml"}) {
     Config c = make_train_config();
     EXPECT_NO_THROW(c.load_toml_file(std::string(ARQ_SOURCE_DIR) + "/configs/" + preset)) << preset;
   }

@@ -19,6 +19,7 @@
 #include "arq/replay/replay_buffer.h"
 #include "arq/train/checkpoint.h"
 #include "arq/train/csv_writer.h"
+#include "arq/train/evaluation.h"
 #include "arq/train/progress.h"
 
 namespace arq {
@@ -91,53 +92,6 @@ void validate(const Config& c) {
   if (seed < 0 || seed > 0xFFFFFFFFll) {
     throw Error("config run.seed must be in [0, 2^32), got " + std::to_string(seed));
   }
-}
-
-struct EvalResult {
-  std::vector<double> returns;
-  double mean() const {
-    return returns.empty() ? 0.0
-                           : std::accumulate(returns.begin(), returns.end(), 0.0) /
-                                 static_cast<double>(returns.size());
-  }
-  double stddev() const {
-    if (returns.empty()) return 0.0;
-    const double m = mean();
-    double sum = 0.0;
-    for (double r : returns) sum += (r - m) * (r - m);
-    return std::sqrt(sum / static_cast<double>(returns.size()));
-  }
-};
-
-// Plays whole episodes with an epsilon-greedy policy on the evaluation env.
-EvalResult evaluate(Env& env, Policy& policy, const Config& c, std::mt19937_64& rng) {
-  EvalResult result;
-  const double epsilon = c.get_double("run.eval_epsilon");
-  const int64_t episodes = c.get_int("run.eval_episodes");
-  const int64_t max_steps = c.get_int("run.eval_max_steps");
-  std::vector<float> obs(env.spec().obs_size());
-  std::uniform_real_distribution<double> coin(0.0, 1.0);
-  for (int64_t e = 0; e < episodes; ++e) {
-    env.reset();
-    policy.begin_episode();
-    env.observation(obs);
-    double episode_return = 0.0;
-    for (int64_t t = 0; t < max_steps; ++t) {
-      int action;
-      if (coin(rng) < epsilon) {
-        action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
-        policy.skip_step(obs);
-      } else {
-        action = policy.act_greedy(obs);
-      }
-      const StepResult step = env.step(action);
-      episode_return += step.reward;
-      env.observation(obs);
-      if (step.done()) break;
-    }
-    result.returns.push_back(episode_return);
-  }
-  return result;
 }
 
 std::string iso_time_now() {
@@ -265,7 +219,11 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   const bool stale_context = c.get_bool("local.stale_context_on_random");
 
   auto run_eval = [&](int64_t at_step) {
-    const EvalResult result = evaluate(*eval_env, *eval_policy, c, eval_rng);
+    const EvalResult result =
+        evaluate(*eval_env, *eval_policy,
+                 EvalSettings{c.get_int("run.eval_episodes"), c.get_double("run.eval_epsilon"),
+                              c.get_int("run.eval_max_steps")},
+                 eval_rng);
     const auto [lo, hi] = std::minmax_element(result.returns.begin(), result.returns.end());
     eval_csv.row({static_cast<double>(at_step), result.mean(), result.stddev(), *lo, *hi,
                   static_cast<double>(result.returns.size())});

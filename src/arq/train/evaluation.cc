@@ -1,0 +1,51 @@
+#include "arq/train/evaluation.h"
+
+#include <cmath>
+#include <numeric>
+
+namespace arq {
+
+double EvalResult::mean() const {
+  if (returns.empty()) return 0.0;
+  return std::accumulate(returns.begin(), returns.end(), 0.0) / static_cast<double>(returns.size());
+}
+
+double EvalResult::stddev() const {
+  if (returns.empty()) return 0.0;
+  const double m = mean();
+  double sum = 0.0;
+  for (double r : returns) sum += (r - m) * (r - m);
+  return std::sqrt(sum / static_cast<double>(returns.size()));
+}
+
+EvalResult evaluate(Env& env, Policy& policy, const EvalSettings& settings, std::mt19937_64& rng) {
+  EvalResult result;
+  std::vector<float> obs(env.spec().obs_size());
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  for (int64_t e = 0; e < settings.episodes; ++e) {
+    env.reset();
+    policy.begin_episode();
+    env.observation(obs);
+    double episode_return = 0.0;
+    int64_t length = 0;
+    while (length < settings.max_steps) {
+      int action;
+      if (coin(rng) < settings.epsilon) {
+        action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
+        policy.skip_step(obs);
+      } else {
+        action = policy.act_greedy(obs);
+      }
+      const StepResult step = env.step(action);
+      ++length;
+      episode_return += step.reward;
+      env.observation(obs);
+      if (step.done()) break;
+    }
+    result.returns.push_back(episode_return);
+    result.lengths.push_back(length);
+  }
+  return result;
+}
+
+}  // namespace arq
