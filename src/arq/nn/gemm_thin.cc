@@ -4,7 +4,6 @@
 //   few columns of C: each C column is op(A) times one op(B) column, as dot products with A's
 //                     rows (A as stored) or as a sum of scaled A rows (A transposed).
 // Strided op(B) columns are gathered into a per-thread buffer that only grows.
-#include <vector>
 
 #include "arq/nn/gemm_backends.h"
 
