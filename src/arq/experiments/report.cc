@@ -1,0 +1,329 @@
+#include "arq/experiments/report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "arq/core/error.h"
+#include "arq/core/text_io.h"
+#include "arq/experiments/line_plot.h"
+#include "arq/experiments/paper_results.h"
+#include "arq/experiments/report_data.h"
+#include "arq/experiments/run_record.h"
+#include "arq/experiments/sweep_spec.h"
+
+namespace arq::experiments {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string number(double value, int decimals = 2) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+// Full precision for CSV files that other tools read back.
+std::string exact(double value) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string md_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\";
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string task_label(const std::string& env) {
+  const std::string paper = paper_task_name(env);
+  return paper.empty() ? env : paper;
+}
+
+std::string percent(double confidence) {
+  return number(confidence * 100.0, 0) + " %";
+}
+
+struct Writer {
+  fs::path root;
+  ReportResult* result;
+  void write(const std::string& relative, const std::string& text) {
+    const fs::path path = root / relative;
+    fs::create_directories(path.parent_path());
+    write_file_atomic(path.string(), text);
+    result->files.push_back(relative);
+  }
+};
+
+std::vector<std::string> ordered_envs(const std::vector<TaskSummary>& summaries) {
+  std::vector<std::string> envs;
+  for (const auto& s : summaries) {
+    if (std::find(envs.begin(), envs.end(), s.env) == envs.end()) envs.push_back(s.env);
+  }
+  std::sort(envs.begin(), envs.end());
+  return envs;
+}
+
+std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool paper,
+                                 double confidence) {
+  const auto envs = ordered_envs(summaries);
+  std::vector<std::string> methods;
+  std::map<std::pair<std::string, std::string>, const TaskSummary*> cells;
+  for (const auto& s : summaries) {
+    if (std::find(methods.begin(), methods.end(), s.method) == methods.end())
+      methods.push_back(s.method);
+    cells[{s.method, s.env}] = &s;
+  }
+  std::string md = "| method |";
+  std::string rule = "|---|";
+  for (const auto& env : envs) {
+    md += " " + md_cell(task_label(env)) + " |";
+    rule += "---|";
+  }
+  md += "\n" + rule + "\n";
+  for (const auto& method : methods) {
+    md += "| " + md_cell(method) + " |";
+    for (const auto& env : envs) {
+      const auto it = cells.find({method, env});
+      if (it == cells.end()) {
+        md += " — |";
+      } else {
+        const TaskSummary& s = *it->second;
+        md += " " + number(s.interval.estimate) + " ± " + number(s.interval.half_width()) +
+              " (n=" + std::to_string(s.finals.size()) + ") |";
+      }
+    }
+    md += "\n";
+  }
+  if (paper) {
+    // One row per (paper method, source) that reports any of these tasks.
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const auto& r : paper_results()) {
+      bool relevant = false;
+      for (const auto& env : envs) relevant = relevant || paper_task_name(env) == r.task;
+      const std::pair<std::string, std::string> key{r.method, r.source};
+      if (relevant && std::find(rows.begin(), rows.end(), key) == rows.end()) rows.push_back(key);
+    }
+    for (const auto& [method, source] : rows) {
+      md += "| *" + md_cell(method) + " — " + md_cell(source) + "* |";
+      for (const auto& env : envs) {
+        const PaperResult* found = nullptr;
+        for (const auto& r : paper_results()) {
+          if (r.method == method && r.source == source && r.task == paper_task_name(env))
+            found = &r;
+        }
+        if (found == nullptr) {
+          md += " — |";
+        } else if (found->approximate) {
+          md += " *≈" + number(found->value, 0) + "* |";
+        } else {
+          md += " *" + number(found->value) +
+                (found->plus_minus ? " ± " + number(*found->plus_minus) : "") + "* |";
+        }
+      }
+      md += "\n";
+    }
+  }
+  md += "\nCells: mean final evaluation return over runs ± half-width of the " +
+        percent(confidence) + " Student-t interval (n = runs, one per seed).";
+  if (paper) {
+    md +=
+        " Italic rows are published numbers; the papers do not say what their ± is, and "
+        "≈ values are read off plots.";
+  }
+  return md + "\n";
+}
+
+std::string final_table_csv(const std::vector<TaskSummary>& summaries) {
+  std::string csv = "method,env,task,runs,mean,std,ci_low,ci_high,ci_half_width\n";
+  for (const auto& s : summaries) {
+    csv += csv_field(s.method) + "," + csv_field(s.env) + "," + csv_field(task_label(s.env)) + "," +
+           std::to_string(s.finals.size()) + "," + exact(s.interval.estimate) + "," +
+           exact(s.stddev) + "," + exact(s.interval.low) + "," + exact(s.interval.high) + "," +
+           exact(s.interval.half_width()) + "\n";
+  }
+  return csv;
+}
+
+std::string paper_comparison_csv(const std::vector<TaskSummary>& summaries) {
+  std::string csv =
+      "method,env,task,runs,mean,ci_half_width,paper_method,paper_value,paper_plus_minus,"
+      "approximate,source\n";
+  for (const auto& s : summaries) {
+    for (const auto& r : paper_results()) {
+      if (r.task != paper_task_name(s.env) || !same_method(s.method, r.method)) continue;
+      csv += csv_field(s.method) + "," + csv_field(s.env) + "," + csv_field(r.task) + "," +
+             std::to_string(s.finals.size()) + "," + exact(s.interval.estimate) + "," +
+             exact(s.interval.half_width()) + "," + csv_field(r.method) + "," + exact(r.value) +
+             "," + (r.plus_minus ? exact(*r.plus_minus) : "") + "," +
+             (r.approximate ? "true" : "false") + "," + csv_field(r.source) + "\n";
+    }
+  }
+  return csv;
+}
+
+std::string aggregate_markdown(const std::vector<AggregateRow>& rows,
+                               const std::string& normalization, double confidence,
+                               int64_t repetitions) {
+  std::string md = "| method | tasks | runs | IQM [" + percent(confidence) + " CI] | mean [" +
+                   percent(confidence) + " CI] |\n|---|---|---|---|---|\n";
+  for (const auto& row : rows) {
+    md += "| " + md_cell(row.method) + " | " + std::to_string(row.tasks) + " | " +
+          std::to_string(row.runs) + " | " + number(row.iqm.estimate, 3) + " [" +
+          number(row.iqm.low, 3) + ", " + number(row.iqm.high, 3) + "] | " +
+          number(row.mean.estimate, 3) + " [" + number(row.mean.low, 3) + ", " +
+          number(row.mean.high, 3) + "] |\n";
+  }
+  md +=
+      "\nIQM: the 25 % trimmed mean of all runs' final returns pooled across tasks; intervals: "
+      "percentile stratified bootstrap (runs resampled within each task), " +
+      std::to_string(repetitions) + " repetitions. Scores: " + normalization + ".\n";
+  std::set<size_t> task_counts;
+  for (const auto& row : rows) task_counts.insert(row.tasks);
+  if (task_counts.size() > 1) {
+    md +=
+        "Methods were run on different numbers of tasks, so their aggregates are not directly "
+        "comparable.\n";
+  }
+  return md;
+}
+
+std::string aggregate_csv(const std::vector<AggregateRow>& rows, const std::string& normalization) {
+  std::string csv =
+      "method,tasks,runs,normalization,iqm,iqm_low,iqm_high,mean,mean_low,mean_high\n";
+  for (const auto& r : rows) {
+    csv += csv_field(r.method) + "," + std::to_string(r.tasks) + "," + std::to_string(r.runs) +
+           "," + normalization + "," + exact(r.iqm.estimate) + "," + exact(r.iqm.low) + "," +
+           exact(r.iqm.high) + "," + exact(r.mean.estimate) + "," + exact(r.mean.low) + "," +
+           exact(r.mean.high) + "\n";
+  }
+  return csv;
+}
+
+}  // namespace
+
+ReportResult write_report(const ReportOptions& options) {
+  if (options.inputs.empty()) throw Error("report: name at least one sweep or run folder");
+  if (options.out_dir.empty()) throw Error("report: --out must name a folder");
+  if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
+    throw Error("--confidence must be in (0, 1), got " + std::to_string(options.confidence));
+  }
+  ReportResult result;
+  Writer writer{fs::path(options.out_dir), &result};
+
+  std::vector<std::string> warnings;
+  const std::vector<RunRecord> runs = load_runs(options.inputs, &warnings);
+  result.notes = warnings;
+  if (runs.empty()) {
+    std::string inputs;
+    for (const auto& input : options.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
+    throw Error("report: no run folder with an eval.csv under " + inputs);
+  }
+  std::vector<RunRecord> table_runs;
+  size_t incomplete = 0;
+  for (const auto& run : runs) {
+    if (run.complete || options.include_incomplete) table_runs.push_back(run);
+    incomplete += !run.complete;
+  }
+  if (incomplete > 0) {
+    result.notes.push_back(std::to_string(incomplete) + " of " + std::to_string(runs.size()) +
+                           " runs are not complete: " +
+                           (options.include_incomplete
+                                ? "their last evaluation is used in the tables"
+                                : "they appear in the curves but not in the tables "
+                                  "(--include-incomplete to use their last evaluation)"));
+  }
+
+  std::string md = "# Report\n\n";
+  md += std::to_string(runs.size()) + " runs (" + std::to_string(runs.size() - incomplete) +
+        " complete) from:";
+  for (const auto& input : options.inputs) md += " `" + input + "`";
+  md += "\n\n";
+
+  const std::vector<TaskSummary> summaries =
+      summarize_final_returns(table_runs, options.confidence);
+  if (!summaries.empty()) {
+    md += "## Final evaluation return\n\n" +
+          final_table_markdown(summaries, options.paper, options.confidence);
+    writer.write("final_returns.md",
+                 final_table_markdown(summaries, options.paper, options.confidence));
+    writer.write("final_returns.csv", final_table_csv(summaries));
+    if (options.paper) writer.write("paper_comparison.csv", paper_comparison_csv(summaries));
+
+    bool all_dmc = true;
+    for (const auto& s : summaries) all_dmc = all_dmc && s.env.rfind("dmc/", 0) == 0;
+    std::string normalize = options.normalize;
+    if (normalize == "auto") normalize = all_dmc ? "none" : "max";
+    if (normalize != "none" && normalize != "max") {
+      throw Error("--normalize must be none, max or auto, got '" + options.normalize + "'");
+    }
+    const std::string description =
+        normalize == "none" ? "raw returns"
+                            : "each task's returns divided by the best method's mean return on it";
+    BootstrapOptions bootstrap;
+    bootstrap.repetitions = options.bootstrap_repetitions;
+    bootstrap.confidence = options.confidence;
+    bootstrap.seed = options.bootstrap_seed;
+    const auto rows = aggregate_methods(
+        summaries, normalize == "none" ? Normalization::kNone : Normalization::kMax, bootstrap);
+    const std::string aggregate_md =
+        aggregate_markdown(rows, description, options.confidence, options.bootstrap_repetitions);
+    md += "\n## Aggregate across tasks\n\n" + aggregate_md;
+    writer.write("aggregate.md", aggregate_md);
+    writer.write("aggregate.csv", aggregate_csv(rows, normalize));
+  } else {
+    md += "No complete run yet, so no tables (use --include-incomplete for interim numbers).\n";
+  }
+
+  md += "\n## Learning curves\n\nMean evaluation return over runs with the " +
+        percent(options.confidence) + " t-interval as a band, against environment steps.\n\n";
+  const std::string gnuplot = options.png ? find_gnuplot() : "";
+  if (options.png && gnuplot.empty()) {
+    result.notes.push_back(
+        "gnuplot not found: curves written as SVG only (install gnuplot-nox for PNG)");
+  }
+  for (const auto& [env, plot] : learning_curves(runs, options.confidence)) {
+    const std::string stem = "curves/" + slugify(env);
+    writer.write(stem + ".svg", render_svg(plot));
+    std::string image = stem + ".svg";
+    if (!gnuplot.empty()) {
+      const fs::path root = fs::absolute(options.out_dir);
+      writer.write(stem + ".dat", gnuplot_data(plot));
+      writer.write(stem + ".gp", gnuplot_program(plot, (root / (stem + ".dat")).string(),
+                                                 (root / (stem + ".png")).string()));
+      std::string error;
+      if (run_gnuplot(gnuplot, (root / (stem + ".gp")).string(), &error)) {
+        result.files.push_back(stem + ".png");
+        image = stem + ".png";
+      } else {
+        result.notes.push_back(error + ": kept the SVG");
+      }
+    }
+    md += "![" + env + "](" + image + ")\n\n";
+  }
+  if (!result.notes.empty()) {
+    md += "## Notes\n\n";
+    for (const auto& note : result.notes) md += "- " + note + "\n";
+  }
+  writer.write("report.md", md);
+  result.summary_markdown = md;
+  return result;
+}
+
+}  // namespace arq::experiments
