@@ -111,6 +111,9 @@ class LocalCellTest : public ::testing::TestWithParam<CellOptions> {
         x_, actions_, [&](int row, float) { return static_cast<float>(weights_(row)); }, q, h);
   }
 
+  void expect_forward_matches_reference();
+  void expect_backward_matches_reference();
+
   std::mt19937 rng_;
   std::unique_ptr<LocalCell> cell_;
   nn::Matrix x_;
@@ -119,6 +122,32 @@ class LocalCellTest : public ::testing::TestWithParam<CellOptions> {
 };
 
 TEST_P(LocalCellTest, ForwardMatchesNaiveTiledReference) {
+  expect_forward_matches_reference();
+}
+
+TEST_P(LocalCellTest, LocalBackwardMatchesNaiveReference) {
+  expect_backward_matches_reference();
+}
+
+// With input columns declared sparse and mostly zero (a binary observation), only their
+// nonzeros are multiplied; the results are those of the dense computation.
+TEST_P(LocalCellTest, SparseObservationColumnsGiveTheSameResults) {
+  cell_->set_sparse_columns(2, 6);
+  for (int b = 0; b < kBatch; ++b) {
+    for (int c = 2; c < 8; ++c) x_(b, c) = 0.0f;
+  }
+  x_(0, 3) = 1.0f;  // 3 of 18 entries set: below the density limit
+  x_(2, 2) = 1.0f;
+  x_(2, 7) = 1.0f;
+  expect_forward_matches_reference();
+  expect_backward_matches_reference();
+  // Denser than the limit: the dense path, same results.
+  for (int c = 2; c < 8; ++c) x_(1, c) = 1.0f;
+  expect_forward_matches_reference();
+  expect_backward_matches_reference();
+}
+
+void LocalCellTest::expect_forward_matches_reference() {
   const ReferenceCell reference(GetParam(), testing::reference_parameters(*cell_));
   nn::Matrix q(kBatch, kActions), h(kBatch, kHidden);
   cell_->forward_all(x_, q, h);
@@ -139,7 +168,7 @@ TEST_P(LocalCellTest, ForwardMatchesNaiveTiledReference) {
   EXPECT_EQ(h_trained, h);
 }
 
-TEST_P(LocalCellTest, LocalBackwardMatchesNaiveReference) {
+void LocalCellTest::expect_backward_matches_reference() {
   const ReferenceCell reference(GetParam(), testing::reference_parameters(*cell_));
   ReferenceGradients expected;
   reference.loss_and_gradients(x_.cast<double>(), actions_, weights_, &expected);

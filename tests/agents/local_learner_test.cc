@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "agents/reference_cell.h"
@@ -34,13 +35,16 @@ struct BatchData {
   }
 };
 
-BatchData random_batch(std::mt19937& rng) {
+// binary: MinAtar-like 0/1 observations with few ones (the cells' sparse path).
+BatchData random_batch(std::mt19937& rng, bool binary = false) {
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::bernoulli_distribution bit(0.1);
+  auto draw = [&] { return binary ? (bit(rng) ? 1.0f : 0.0f) : uniform(rng); };
   BatchData d;
   d.windows.resize(kBatch * kWindow * kObs);
   d.next.resize(kBatch * kObs);
-  for (float& v : d.windows) v = uniform(rng);
-  for (float& v : d.next) v = uniform(rng);
+  for (float& v : d.windows) v = draw();
+  for (float& v : d.next) v = draw();
   d.actions = {2, 0, 3, 1};
   d.rewards = {0.5f, 1.0f, 0.0f, 2.0f};
   d.terminated = {0.0f, 1.0f, 0.0f, 0.0f};
@@ -167,14 +171,15 @@ double relative_error(const MatrixD& actual, const MatrixD& expected) {
   return (actual - expected).cwiseAbs().maxCoeff() / std::max(expected.cwiseAbs().maxCoeff(), 1e-6);
 }
 
-class LocalLearnerReferenceTest : public ::testing::TestWithParam<CellOptions> {};
+// cell options, binary observations
+class LocalLearnerReferenceTest : public ::testing::TestWithParam<std::tuple<CellOptions, bool>> {};
 
 TEST_P(LocalLearnerReferenceTest, UpdateMatchesTheReferenceProcedure) {
-  const StackOptions options = small_stack(GetParam());
+  const StackOptions options = small_stack(std::get<0>(GetParam()));
   LocalLearner learner(options, {}, 17);
   std::mt19937 rng(8);
   perturb(learner.online(), rng, 0.1f);  // online differs from target
-  const BatchData data = random_batch(rng);
+  const BatchData data = random_batch(rng, std::get<1>(GetParam()));
   const ReferenceUpdate reference(learner, options);
   const auto expected = reference.run(data, 0.99);
   const std::vector<LayerUpdateMetrics> metrics = learner.update(data.view());
@@ -201,9 +206,11 @@ TEST_P(LocalLearnerReferenceTest, UpdateMatchesTheReferenceProcedure) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, LocalLearnerReferenceTest,
-                         ::testing::Values(CellOptions::arq(0, kActions),
-                                           CellOptions::arq(0, kActions, ActionCode::kBinary),
-                                           CellOptions::ad(0, kActions)));
+                         ::testing::Combine(::testing::Values(CellOptions::arq(0, kActions),
+                                                              CellOptions::arq(0, kActions,
+                                                                               ActionCode::kBinary),
+                                                              CellOptions::ad(0, kActions)),
+                                            ::testing::Bool()));
 
 std::vector<nn::Matrix> values(LayerStack& stack, int layer) {
   std::vector<nn::Matrix> out;

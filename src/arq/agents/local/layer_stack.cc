@@ -47,6 +47,12 @@ LayerStack::LayerStack(const std::string& prefix, const StackOptions& options) :
     cell_options.hidden = options_.widths[l];
     cells_.push_back(std::make_unique<LocalCell>(prefix + "layer" + std::to_string(l), cell_options,
                                                  options_.input_width(l)));
+    // The observation's columns: first in layer 0, after the layer below's output above it.
+    if (l == 0) {
+      cells_.back()->set_sparse_columns(0, options_.observation_size);
+    } else if (options_.input_skip) {
+      cells_.back()->set_sparse_columns(options_.widths[l - 1], options_.observation_size);
+    }
     inputs_.emplace_back(options_.input_width(l));
     raw_h_.emplace_back(options_.widths[l]);
   }

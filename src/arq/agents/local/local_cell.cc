@@ -20,6 +20,7 @@ LocalCell::LocalCell(std::string name, const CellOptions& options, int input_wid
       relu_(options.hidden),
       layer_norm_(name_ + ".layer_norm", options.hidden),
       codes_(action_code_table(options)),
+      pre_(options.hidden),
       p1_(static_cast<Eigen::Index>(options.heads) * options.hidden),
       p2_(options.z2_width()),
       grad_p1_(static_cast<Eigen::Index>(options.heads) * options.hidden),
@@ -119,8 +120,63 @@ void LocalCell::check_actions(std::span<const int> actions, Eigen::Index batch,
   }
 }
 
+void LocalCell::set_sparse_columns(int begin, int width) {
+  if (begin < 0 || width < 0 || begin + width > input_width_) {
+    throw Error("cell " + name_ + ": sparse columns [" + std::to_string(begin) + ", " +
+                std::to_string(begin + width) + ") are outside the input width " +
+                std::to_string(input_width_));
+  }
+  sparse_begin_ = begin;
+  sparse_width_ = width;
+}
+
+void LocalCell::analyse_input(const nn::ConstMatrixRef& x) {
+  use_sparse_ =
+      sparse_width_ > 0 && sparse_.gather(x, sparse_begin_, sparse_width_) <= kSparseDensityLimit;
+}
+
+void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w,
+                              nn::MatrixRef out) {
+  if (!use_sparse_) {
+    nn::gemm(x, nn::Transpose::kNo, w, nn::Transpose::kNo, out);
+    return;
+  }
+  const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
+  out.setZero();
+  if (sparse_begin_ > 0) {
+    nn::gemm(x.leftCols(sparse_begin_), nn::Transpose::kNo, w.topRows(sparse_begin_),
+             nn::Transpose::kNo, out, 1.0f, 1.0f);
+  }
+  if (rest > 0) {
+    nn::gemm(x.rightCols(rest), nn::Transpose::kNo, w.bottomRows(rest), nn::Transpose::kNo, out,
+             1.0f, 1.0f);
+  }
+  sparse_.multiply_accumulate(w.middleRows(sparse_begin_, sparse_width_), out);
+}
+
+void LocalCell::input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& grad,
+                               nn::MatrixRef grad_w) {
+  if (!use_sparse_) {
+    nn::gemm(x, nn::Transpose::kYes, grad, nn::Transpose::kNo, grad_w);
+    return;
+  }
+  const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
+  if (sparse_begin_ > 0) {
+    nn::gemm(x.leftCols(sparse_begin_), nn::Transpose::kYes, grad, nn::Transpose::kNo,
+             grad_w.topRows(sparse_begin_));
+  }
+  if (rest > 0) {
+    nn::gemm(x.rightCols(rest), nn::Transpose::kYes, grad, nn::Transpose::kNo,
+             grad_w.bottomRows(rest));
+  }
+  sparse_.transpose_multiply(grad, grad_w.middleRows(sparse_begin_, sparse_width_));
+}
+
 nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x) {
-  const nn::ConstMatrixMap pre = fc_h_.forward(x);
+  analyse_input(x);
+  nn::MatrixMap pre = pre_.resize_rows(x.rows());
+  input_product(x, fc_h_.weight(), pre);
+  pre.rowwise() += fc_h_.bias().row(0);
   const nn::ConstMatrixMap activated = relu_.forward(pre);
   return layer_norm_.forward(activated);
 }
@@ -132,10 +188,8 @@ void LocalCell::hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h) {
 
 void LocalCell::project(const nn::ConstMatrixRef& x) {
   const Eigen::Index batch = x.rows();
-  nn::gemm(x, nn::Transpose::kNo, z1_kernel_.topRows(input_width_), nn::Transpose::kNo,
-           p1_.resize_rows(batch));
-  nn::gemm(x, nn::Transpose::kNo, z2_kernel_.topRows(input_width_), nn::Transpose::kNo,
-           p2_.resize_rows(batch));
+  input_product(x, z1_kernel_.topRows(input_width_), p1_.resize_rows(batch));
+  input_product(x, z2_kernel_.topRows(input_width_), p2_.resize_rows(batch));
   if (conditioned()) {
     action_z1_.resize(options_.actions, z1_kernel_.cols());
     action_z2_.resize(options_.actions, z2_kernel_.cols());
@@ -285,8 +339,8 @@ void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span
     }
   }
   // Weight gradients: the state rows from X, the action rows from the taken actions' codes.
-  nn::gemm(x, nn::Transpose::kYes, grad_p1, nn::Transpose::kNo, z1_grad_.topRows(input_width_));
-  nn::gemm(x, nn::Transpose::kYes, grad_p2, nn::Transpose::kNo, z2_grad_.topRows(input_width_));
+  input_gradient(x, grad_p1, z1_grad_.topRows(input_width_));
+  input_gradient(x, grad_p2, z2_grad_.topRows(input_width_));
   if (conditioned()) {
     nn::MatrixMap taken = taken_codes_.resize_rows(batch);
     for (Eigen::Index b = 0; b < batch; ++b) taken.row(b) = codes_.row(actions[b]);
@@ -297,8 +351,10 @@ void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span
   }
   // The h-path, from dL/dh of the bilinear read-out (h is a constant for every other layer).
   const nn::ConstMatrixMap grad_activated = layer_norm_.backward(relu_.output(), grad_h);
-  const nn::ConstMatrixMap grad_pre = relu_.backward(fc_h_.output(), grad_activated);
-  fc_h_.backward_parameters(x, grad_pre);
+  const nn::ConstMatrixMap grad_pre = relu_.backward(pre_.view(), grad_activated);
+  const nn::ParameterList fc_h = fc_h_.parameters();  // kernel, bias
+  input_gradient(x, grad_pre, *fc_h[0].grad);
+  nn::sum_rows(grad_pre, *fc_h[1].grad);
   h = hidden;
 }
 

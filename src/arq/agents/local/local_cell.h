@@ -24,6 +24,7 @@
 
 #include "arq/agents/local/bilinear_block.h"
 #include "arq/agents/local/cell_options.h"
+#include "arq/agents/local/sparse_columns.h"
 #include "arq/nn/activation.h"
 #include "arq/nn/batch_buffer.h"
 #include "arq/nn/layer_norm.h"
@@ -56,6 +57,12 @@ class LocalCell {
   // Copies every parameter value (the hard target sync); shapes must match.
   void copy_parameters_from(LocalCell& other);
 
+  // Declares input columns [begin, begin + width) as often zero (the observation part on
+  // MinAtar). Each call then counts their nonzeros and, when few enough, multiplies only those
+  // (the result is the same up to float summation order).
+  static constexpr double kSparseDensityLimit = 0.25;
+  void set_sparse_columns(int begin, int width);
+
   // The h-path only: h [B, H].
   void hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h);
   // Q for every action, q [B, A], and h [B, H].
@@ -74,6 +81,12 @@ class LocalCell {
   void check_input(const nn::ConstMatrixRef& x, const char* what) const;
   void check_actions(std::span<const int> actions, Eigen::Index batch, const char* what) const;
   nn::ConstMatrixMap run_hidden(const nn::ConstMatrixRef& x);
+  // Decides per call whether the sparse columns are sparse enough to skip their zeros.
+  void analyse_input(const nn::ConstMatrixRef& x);
+  // out = X·w for w with D rows; grad_w = Xᵀ·grad. Both skip the zeros of sparse columns.
+  void input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w, nn::MatrixRef out);
+  void input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& grad,
+                      nn::MatrixRef grad_w);
   // p1 = X·W_1[:D], p2 = X·W_2[:D]; the per-action tables c_i = codes·W_i[D:] if conditioned.
   void project(const nn::ConstMatrixRef& x);
   // Loads Z1 of (row, action) into the block and prepares it; returns Z2's base and stride.
@@ -97,6 +110,7 @@ class LocalCell {
   nn::Matrix attn_scale_, attn_scale_grad_, attn_bias_, attn_bias_grad_;  // [1, H], paper order
   nn::Matrix codes_;                                                      // [A, E]
   nn::Matrix action_z1_, action_z2_;  // [A, K·H], [A, K·R]: W_i[D:] rows combined per action
+  nn::BatchBuffer pre_;               // [B, H] X·W_h + b_h
   nn::BatchBuffer p1_, p2_;           // [B, K·H], [B, z2_width]
   nn::BatchBuffer grad_p1_, grad_p2_, grad_h_, taken_codes_;
   BilinearBlock block_;
@@ -105,6 +119,9 @@ class LocalCell {
   std::vector<float> grad_z1_;     // [K, block stride]
   std::vector<float> grad_z2_;     // [K, R]
   std::vector<float> saved_tanh_;  // [R, block stride]
+  int sparse_begin_ = 0, sparse_width_ = 0;
+  bool use_sparse_ = false;
+  SparseColumns sparse_;
 };
 
 }  // namespace arq::local

@@ -2,6 +2,9 @@
 // Eight-float vectors for the bilinear kernel, written with the GCC/Clang vector extension so
 // the compiler emits AVX (or two SSE halves) without intrinsics, plus a vectorised tanh.
 #include <cstring>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 namespace arq::local {
 
@@ -22,6 +25,23 @@ inline void store8(float* p, Vec8 v) {
 inline float sum8(Vec8 v) {
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
+// Lane-wise min/max. With AVX they are single instructions; the portable form is a compare and
+// a select (the compiler may not use min/max for it because of NaN and signed-zero rules).
+inline Vec8 min8(Vec8 a, Vec8 b) {
+#if defined(__AVX__)
+  return _mm256_min_ps(a, b);
+#else
+  return a < b ? a : b;
+#endif
+}
+inline Vec8 max8(Vec8 a, Vec8 b) {
+#if defined(__AVX__)
+  return _mm256_max_ps(a, b);
+#else
+  return a > b ? a : b;
+#endif
+}
+
 // Rounds n up to a whole number of vectors.
 inline int padded_width(int n) {
   return (n + kLanes - 1) / kLanes * kLanes;
@@ -31,8 +51,7 @@ inline int padded_width(int n) {
 // approximation Eigen uses for float, max abs error about 3e-7. Branch-free so it vectorises.
 inline Vec8 tanh8(Vec8 x) {
   const Vec8 limit = splat(7.90531110763549805f);
-  x = x < -limit ? -limit : x;
-  x = x > limit ? limit : x;
+  x = min8(max8(x, -limit), limit);
   const Vec8 x2 = x * x;
   Vec8 p = splat(-2.76076847742355e-16f);
   p = p * x2 + 2.00018790482477e-13f;

@@ -1,0 +1,151 @@
+// The local agents' hot paths at the papers' sizes: one full training update (contexts from
+// 11-observation windows, online and target next-state passes, per-layer loss, local backward
+// and Adam step) and the fused bilinear block. GFLOP/s counts 2 FLOP per multiply-accumulate of
+// the minimal-computation model in algorithms.md §13 (not the work actually done), so it is
+// comparable across implementations: more is better only if the model is fixed.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "arq/agents/local/bilinear_block.h"
+#include "arq/agents/local/local_learner.h"
+
+namespace arq::local {
+namespace {
+
+constexpr int kBatch = 512, kWindow = 11;
+
+struct UpdateCase {
+  int observation_size;
+  int actions;
+  std::vector<int> widths;
+  CellKind kind;
+  ActionCode code;
+  bool binary_observations;  // MinAtar: 0/1 with a few percent set
+};
+
+StackOptions stack_options(const UpdateCase& c) {
+  StackOptions options;
+  options.observation_size = c.observation_size;
+  options.widths = c.widths;
+  options.cell = c.kind == CellKind::kArq ? CellOptions::arq(0, c.actions, c.code)
+                                          : CellOptions::ad(0, c.actions);
+  return options;
+}
+
+// Multiply-accumulates of one update under the §13 model: 2·window h-path passes for the
+// contexts, shared state projections for the online-next, target-next and loss passes, A + 1 + 1
+// bilinear blocks per sample, and the backward of the taken action.
+double model_macs(const UpdateCase& c) {
+  const StackOptions options = stack_options(c);
+  const double b = kBatch, k = options.cell.heads, a = c.actions;
+  double contexts = 0, shared = 0, per_action = 0, backward = 0;
+  for (int l = 0; l < options.layers(); ++l) {
+    const double d = options.input_width(l), h = options.widths[l];
+    CellOptions cell = options.cell;
+    cell.hidden = options.widths[l];
+    const double e = cell.code_width(), z2 = cell.z2_width() / (cell.action_conditioning ? 1 : a);
+    contexts += 2.0 * kWindow * d * h;
+    shared += d * h + d * k * h + d * z2;
+    // ARQ: the H×H block (K+1)·H² per action; AD: one row per action, K·H + H.
+    const double block = c.kind == CellKind::kArq ? (k + 1) * h * h : (k + 1) * h;
+    per_action += block;
+    backward += d * h + (d + e) * (k * h + z2) +
+                (c.kind == CellKind::kArq ? (2 + 2 * k) * h * h : (2 + 2 * k) * h);
+  }
+  const double online_next = shared + a * per_action;
+  const double target_next = shared + per_action;
+  const double loss_forward = shared + per_action;
+  return b * (contexts + online_next + target_next + loss_forward + backward);
+}
+
+void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
+  const StackOptions options = stack_options(c);
+  LocalLearner learner(options, {}, 1);
+  std::mt19937 rng(7);
+  const size_t s = static_cast<size_t>(c.observation_size);
+  std::vector<float> windows(kBatch * kWindow * s), next(kBatch * s), rewards(kBatch),
+      terminated(kBatch, 0.0f);
+  std::vector<int> actions(kBatch);
+  std::bernoulli_distribution bit(0.05);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  auto draw = [&] { return c.binary_observations ? (bit(rng) ? 1.0f : 0.0f) : normal(rng); };
+  for (float& v : windows) v = draw();
+  for (float& v : next) v = draw();
+  for (int b = 0; b < kBatch; ++b) {
+    actions[b] = static_cast<int>(rng() % c.actions);
+    rewards[b] = static_cast<float>(rng() % 2);
+  }
+  const LocalBatch batch{kBatch,  kWindow, c.observation_size, windows, next,
+                         actions, rewards, terminated};
+  learner.update(batch);  // warm-up: buffers reach their steady size
+  for (auto _ : state) {
+    const auto metrics = learner.update(batch);
+    benchmark::DoNotOptimize(metrics.data());
+  }
+  state.counters["GFLOP/s(model)"] =
+      benchmark::Counter(2.0 * model_macs(c) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GMAC(model)"] = model_macs(c) * 1e-9;
+}
+
+BENCHMARK_CAPTURE(BM_LocalUpdate, arq_breakout,
+                  UpdateCase{400, 3, {400, 200, 200}, CellKind::kArq, ActionCode::kOneHot, true})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(BM_LocalUpdate, arq_seaquest,
+                  UpdateCase{1000, 6, {400, 200, 200}, CellKind::kArq, ActionCode::kOneHot, true})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(BM_LocalUpdate, arq_walker,
+                  UpdateCase{24, 64, {128, 96, 96}, CellKind::kArq, ActionCode::kBinary, false})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(BM_LocalUpdate, ad_breakout,
+                  UpdateCase{400, 3, {128, 96, 96}, CellKind::kAd, ActionCode::kOneHot, true})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
+
+// One state-action pair's block, forward only and forward + backward. GFLOP/s over (K+1)·H²
+// multiply-accumulates (plus H² tanh that the count ignores).
+void BM_BilinearBlock(benchmark::State& state) {
+  const int hidden = static_cast<int>(state.range(0)), heads = 8;
+  const bool backward = state.range(1) != 0;
+  const NormOrder order = state.range(2) != 0 ? NormOrder::kPaper : NormOrder::kCode;
+  BilinearBlock block(heads, hidden, hidden, order);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> z2(heads * hidden), h(hidden), y(hidden), scale(hidden, 1.0f),
+      bias(hidden, 0.0f), saved(static_cast<size_t>(hidden) * block.stride()),
+      grad_z1(static_cast<size_t>(heads) * block.stride()), grad_z2(heads * hidden), grad_h(hidden),
+      grad_scale(hidden), grad_bias(hidden);
+  for (float& v : z2) v = normal(rng);
+  for (float& v : h) v = normal(rng);
+  for (int i = 0; i < heads * block.stride(); ++i) block.z1()[i] = normal(rng);
+  block.set_affine(scale.data(), bias.data());
+  for (auto _ : state) {
+    block.prepare();
+    block.forward(z2.data(), hidden, hidden, h.data(), y.data(), backward ? saved.data() : nullptr);
+    if (backward) {
+      block.backward(z2.data(), hidden, hidden, h.data(), y.data(), grad_z1.data(), grad_z2.data(),
+                     hidden, grad_h.data(), grad_scale.data(), grad_bias.data(), saved.data());
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  const double macs = (heads + 1.0) * hidden * hidden;
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * macs * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_BilinearBlock)
+    ->ArgNames({"H", "backward", "paper"})
+    ->Args({400, 0, 0})
+    ->Args({200, 0, 0})
+    ->Args({128, 0, 0})
+    ->Args({96, 0, 0})
+    ->Args({400, 1, 0})
+    ->Args({128, 1, 0})
+    ->Args({400, 0, 1});
+
+}  // namespace
+}  // namespace arq::local
