@@ -114,7 +114,6 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   const Config& c = request.config;
   validate(c);
   const fs::path run_dir(request.run_dir);
-  fs::create_directories(run_dir);
   const std::string dir = run_dir.string();
 
   const bool resuming = request.resume && has_checkpoint(dir);
@@ -144,6 +143,8 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   auto agent = make_agent(c, spec);
   auto policy = agent->make_policy();
   auto eval_policy = agent->make_policy();
+
+  fs::create_directories(run_dir);  // only once the config has proved valid
 
   replay::ReplayConfig replay_config;
   replay_config.capacity = c.get_int("replay.capacity");
