@@ -148,6 +148,7 @@ TEST(PaperResults, MapsEnvironmentsAndMethods) {
   EXPECT_EQ(paper_task_name("minatar/space_invaders-v1"), "SpaceInvaders");
   EXPECT_EQ(paper_task_name("minatar/breakout-v0"), "Breakout");
   EXPECT_EQ(paper_task_name("dmc/walker-walk"), "Walker Walk");
+  EXPECT_EQ(paper_task_name("dmc/hopper-hop:bangbang"), "Hopper Hop");
   EXPECT_EQ(paper_task_name("minatar/unknown-v1"), "");
   EXPECT_TRUE(same_method("arq", "ARQ"));
   EXPECT_TRUE(same_method("AD-w-AC", "AD w/ AC"));

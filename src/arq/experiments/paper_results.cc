@@ -97,7 +97,8 @@ std::string paper_task_name(const std::string& env_id) {
       {"dmc/hopper-hop", "Hopper Hop"},
       {"dmc/cheetah-run", "Cheetah Run"},
       {"dmc/reacher-hard", "Reacher Hard"}};
-  std::string base = env_id;
+  // Wrapper suffixes (":bangbang", ":repeat2") do not change which task it is.
+  std::string base = env_id.substr(0, env_id.find(':'));
   // Drop a version suffix ("-v1") so every version maps to the paper's task.
   const auto version = base.rfind("-v");
   if (version != std::string::npos && version + 2 < base.size() &&

@@ -1,0 +1,90 @@
+// The sweep files shipped in configs/sweeps/ expand, and every key they set is a config key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "arq/experiments/manifest.h"
+#include "arq/experiments/sweep_spec.h"
+#include "test_folder.h"
+
+namespace arq::experiments {
+namespace {
+
+const std::filesystem::path kSweeps =
+    std::filesystem::path(ARQ_TEST_DATA_DIR) / ".." / ".." / "configs" / "sweeps";
+
+// The keys `arq train --help-config` lists ("run.seed (integer, default 1): ..."), or empty when
+// this arq has no train command.
+std::set<std::string> config_keys() {
+  testing::TempFolder scratch;
+  const std::string out = scratch / "keys.txt";
+  if (std::system((std::string(ARQ_BINARY) + " train --help-config > " + out + " 2>&1").c_str()) !=
+      0)
+    return {};
+  std::set<std::string> keys;
+  std::istringstream in(testing::read_text(out));
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto space = line.find(" (");
+    if (space != std::string::npos && line.find('.') < space) keys.insert(line.substr(0, space));
+  }
+  return keys;
+}
+
+TEST(SweepPresets, ExpandToThePapersGrids) {
+  const std::map<std::string, size_t> expected_runs = {{"minatar-table", 3 * 5 * 10},
+                                                       {"minatar-table-cpu", 3 * 5 * 5},
+                                                       {"dmc-table", 2 * 5 * 10},
+                                                       {"dmc-table-cpu", 2 * 5 * 5},
+                                                       {"action-conditioning", 4 * 2 * 10},
+                                                       {"action-conditioning-cpu", 4 * 2 * 5},
+                                                       {"goodness", 5 * 2 * 10},
+                                                       {"goodness-cpu", 5 * 2 * 5}};
+  const std::set<std::string> keys = config_keys();
+  size_t files = 0;
+  for (const auto& item : std::filesystem::directory_iterator(kSweeps)) {
+    if (item.path().extension() != ".toml") continue;
+    ++files;
+    SCOPED_TRACE(item.path().string());
+    const SweepSpec spec = load_sweep_file(item.path().string());
+    ASSERT_EQ(expected_runs.count(spec.name), 1u) << "unexpected sweep " << spec.name;
+    ExpandOptions options;
+    options.out_dir = "/nonexistent/out";
+    options.default_trainer = "arq train";
+    const Manifest manifest = expand_sweep(spec, options);
+    EXPECT_EQ(manifest.entries.size(), expected_runs.at(spec.name));
+    for (const auto& entry : manifest.entries) {
+      ASSERT_TRUE(entry.total_steps.has_value()) << entry.id;
+      if (keys.empty()) continue;
+      std::istringstream words(entry.command);
+      std::string word;
+      while (words >> word) {
+        if (word != "--set") continue;
+        words >> word;
+        const std::string key = word.substr(0, word.find('='));
+        EXPECT_EQ(keys.count(key), 1u) << entry.id << " sets unknown key " << key;
+      }
+    }
+  }
+  EXPECT_EQ(files, expected_runs.size());
+  if (keys.empty()) GTEST_SKIP() << "arq has no train command: config keys not checked";
+}
+
+TEST(SweepPresets, CpuScaleOverridesWinOverPaperScale) {
+  const SweepSpec spec = load_sweep_file((kSweeps / "dmc-table-cpu.toml").string());
+  ExpandOptions options;
+  options.default_trainer = "arq train";
+  options.out_dir = "/nonexistent/out";
+  const Manifest manifest = expand_sweep(spec, options);
+  const std::string& command = manifest.entries.front().command;
+  // The last --set of a key wins in arq train, so the CPU widths must come after any other.
+  EXPECT_EQ(command.rfind("local.widths="), command.find("local.widths=32,24,24")) << command;
+  EXPECT_NE(command.find("--total-steps 500000"), std::string::npos);
+  EXPECT_NE(command.find("arq-minatar-cpu.toml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arq::experiments
