@@ -14,6 +14,11 @@ std::string format_number(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buffer[64];
+  // Whole numbers (steps, counts, most returns) are written as integers, never as "1e+05".
+  if (std::abs(value) < 1e15 && std::floor(value) == value) {
+    const auto integer = std::to_chars(buffer, buffer + sizeof buffer, static_cast<int64_t>(value));
+    return std::string(buffer, integer.ptr);
+  }
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
 }
