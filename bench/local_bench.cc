@@ -24,6 +24,7 @@ struct UpdateCase {
   CellKind kind;
   ActionCode code;
   bool binary_observations;  // MinAtar: 0/1 with a few percent set
+  int threads = 1;
 };
 
 StackOptions stack_options(const UpdateCase& c) {
@@ -63,7 +64,9 @@ double model_macs(const UpdateCase& c) {
 
 void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
   const StackOptions options = stack_options(c);
-  LocalLearner learner(options, {}, 1);
+  LearnerOptions learner_options;
+  learner_options.threads = c.threads;
+  LocalLearner learner(options, learner_options, 1);
   std::mt19937 rng(7);
   const size_t s = static_cast<size_t>(c.observation_size);
   std::vector<float> windows(kBatch * kWindow * s), next(kBatch * s), rewards(kBatch),
@@ -102,6 +105,16 @@ BENCHMARK_CAPTURE(BM_LocalUpdate, arq_walker,
                   UpdateCase{24, 64, {128, 96, 96}, CellKind::kArq, ActionCode::kBinary, false})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
+BENCHMARK_CAPTURE(BM_LocalUpdate, arq_breakout_2threads,
+                  UpdateCase{400, 3, {400, 200, 200}, CellKind::kArq, ActionCode::kOneHot, true, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_LocalUpdate, arq_walker_2threads,
+                  UpdateCase{24, 64, {128, 96, 96}, CellKind::kArq, ActionCode::kBinary, false, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_LocalUpdate, ad_breakout,
                   UpdateCase{400, 3, {128, 96, 96}, CellKind::kAd, ActionCode::kOneHot, true})
     ->Unit(benchmark::kMillisecond)

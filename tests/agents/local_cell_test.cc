@@ -147,6 +147,28 @@ TEST_P(LocalCellTest, SparseObservationColumnsGiveTheSameResults) {
   expect_backward_matches_reference();
 }
 
+// Splitting rows and gradient columns over workers changes nothing but float rounding.
+TEST_P(LocalCellTest, WorkerPoolGivesTheSameResults) {
+  nn::Matrix q1(kBatch, kActions), h1(kBatch, kHidden), q2(kBatch, kActions), h2(kBatch, kHidden);
+  std::vector<float> t1(kBatch), t2(kBatch);
+  auto grad = [&](int row, float) { return static_cast<float>(weights_(row)); };
+  cell_->forward_all(x_, q1, h1);
+  cell_->forward_backward_selected(x_, actions_, grad, t1, h1);
+  std::vector<nn::Matrix> grads1;
+  for (const nn::Parameter& p : cell_->parameters()) grads1.push_back(*p.grad);
+  WorkerPool pool(3);
+  cell_->set_worker_pool(&pool);
+  cell_->forward_all(x_, q2, h2);
+  EXPECT_LT(relative_error(q2.cast<double>(), q1.cast<double>()), 1e-6);
+  cell_->forward_backward_selected(x_, actions_, grad, t2, h2);
+  const nn::ParameterList params = cell_->parameters();
+  for (size_t i = 0; i < params.size(); ++i) {
+    EXPECT_LT(relative_error(params[i].grad->cast<double>(), grads1[i].cast<double>(), 1e-3), 1e-6)
+        << params[i].name;
+  }
+  cell_->set_worker_pool(nullptr);
+}
+
 void LocalCellTest::expect_forward_matches_reference() {
   const ReferenceCell reference(GetParam(), testing::reference_parameters(*cell_));
   nn::Matrix q(kBatch, kActions), h(kBatch, kHidden);

@@ -262,6 +262,31 @@ TEST(LocalLearnerTest, SameSeedSameWeights) {
   }
 }
 
+TEST(LocalLearnerTest, ThreadedUpdatesAreReproducible) {
+  const StackOptions options = small_stack(CellOptions::arq(0, kActions));
+  LearnerOptions threaded;
+  threaded.threads = 2;
+  threaded.adam.learning_rate = 1e-2f;
+  LearnerOptions single = threaded;
+  single.threads = 1;
+  LocalLearner a(options, threaded, 9), b(options, threaded, 9), c(options, single, 9);
+  std::mt19937 rng(4);
+  for (int step = 0; step < 3; ++step) {
+    const BatchData data = random_batch(rng, step == 1);
+    a.update(data.view());
+    b.update(data.view());
+    c.update(data.view());
+  }
+  for (int l = 0; l < 3; ++l) {
+    EXPECT_EQ(values(a.online(), l), values(b.online(), l));
+    const std::vector<nn::Matrix> va = values(a.online(), l), vc = values(c.online(), l);
+    for (size_t i = 0; i < va.size(); ++i) {
+      EXPECT_LT((va[i] - vc[i]).cwiseAbs().maxCoeff(), 1e-4f) << l;
+    }
+  }
+  EXPECT_THROW(LocalLearner(options, LearnerOptions{.threads = 0}, 1), Error);
+}
+
 // Repeated updates on one batch fit its targets: the TD loss of every layer falls.
 TEST(LocalLearnerTest, RepeatedUpdatesReduceEveryLayersLoss) {
   const StackOptions options = small_stack(CellOptions::arq(0, kActions));

@@ -62,6 +62,10 @@ void LayerStack::initialize(nn::Rng& rng) {
   for (auto& cell : cells_) cell->initialize(rng);
 }
 
+void LayerStack::set_worker_pool(WorkerPool* pool) {
+  for (auto& cell : cells_) cell->set_worker_pool(pool);
+}
+
 nn::ParameterList LayerStack::parameters() {
   nn::ParameterList list;
   for (auto& cell : cells_) {

@@ -49,6 +49,8 @@ class LayerStack {
   LocalCell& cell(int layer) { return *cells_[layer]; }
 
   void initialize(nn::Rng& rng);  // layer by layer, from one generator
+  // Lets every cell split its work over the pool (nullptr: single-threaded).
+  void set_worker_pool(WorkerPool* pool);
   nn::ParameterList parameters();
   void copy_parameters_from(LayerStack& other);
 

@@ -11,6 +11,23 @@
 
 namespace arq::local {
 
+LocalCell::Workspace::Workspace(const CellOptions& options)
+    : block(options.heads, options.hidden, std::max(options.rows_per_action(), options.actions),
+            options.norm_order) {
+  const int rows = options.rows_per_action();
+  const size_t stride = static_cast<size_t>(block.stride());
+  z2_scratch.resize(static_cast<size_t>(options.heads) * rows);
+  y.resize(std::max(rows, options.actions));
+  grad_y.resize(y.size());
+  grad_z1.resize(options.heads * stride);
+  grad_z2.resize(static_cast<size_t>(options.heads) * rows);
+  saved_tanh.resize(rows * stride);
+  if (options.norm_order == NormOrder::kPaper) {
+    attn_scale_grad = nn::Matrix::Zero(1, options.hidden);
+    attn_bias_grad = nn::Matrix::Zero(1, options.hidden);
+  }
+}
+
 LocalCell::LocalCell(std::string name, const CellOptions& options, int input_width)
     : name_(std::move(name)),
       options_(options),
@@ -26,9 +43,7 @@ LocalCell::LocalCell(std::string name, const CellOptions& options, int input_wid
       grad_p1_(static_cast<Eigen::Index>(options.heads) * options.hidden),
       grad_p2_(options.z2_width()),
       grad_h_(options.hidden),
-      taken_codes_(options.code_width()),
-      block_(options.heads, options.hidden, std::max(options.rows_per_action(), options.actions),
-             options.norm_order) {
+      taken_codes_(options.code_width()) {
   options_.validate();
   if (input_width <= 0) {
     throw Error("cell " + name_ + ": input width must be positive, got " +
@@ -45,16 +60,31 @@ LocalCell::LocalCell(std::string name, const CellOptions& options, int input_wid
     attn_bias_ = nn::Matrix::Zero(1, options.hidden);
     attn_scale_grad_ = nn::Matrix::Zero(1, options.hidden);
     attn_bias_grad_ = nn::Matrix::Zero(1, options.hidden);
-    block_.set_affine(attn_scale_.data(), attn_bias_.data());
   }
-  const int rows_per_action = options.rows_per_action();
-  const size_t stride = static_cast<size_t>(block_.stride());
-  z2_scratch_.resize(static_cast<size_t>(options.heads) * rows_per_action);
-  y_.resize(std::max(rows_per_action, options.actions));
-  grad_y_.resize(y_.size());
-  grad_z1_.resize(options.heads * stride);
-  grad_z2_.resize(static_cast<size_t>(options.heads) * rows_per_action);
-  saved_tanh_.resize(rows_per_action * stride);
+  set_worker_pool(nullptr);
+}
+
+void LocalCell::set_worker_pool(WorkerPool* pool) {
+  pool_ = pool;
+  while (static_cast<int>(workspaces_.size()) < workers()) {
+    workspaces_.push_back(std::make_unique<Workspace>(options_));
+    if (options_.norm_order == NormOrder::kPaper) {
+      workspaces_.back()->block.set_affine(attn_scale_.data(), attn_bias_.data());
+    }
+  }
+}
+
+template <typename Body>
+void LocalCell::for_rows(Eigen::Index rows, Body&& body) {
+  const int parts = workers();
+  if (parts == 1 || rows < 2) {
+    body(0, static_cast<int>(rows), 0);
+    return;
+  }
+  pool_->run([&](int part) {
+    const auto [begin, end] = WorkerPool::split(static_cast<int>(rows), part, parts);
+    if (begin < end) body(begin, end, part);
+  });
 }
 
 void LocalCell::initialize(nn::Rng& rng) {
@@ -137,39 +167,49 @@ void LocalCell::analyse_input(const nn::ConstMatrixRef& x) {
 
 void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w,
                               nn::MatrixRef out) {
-  if (!use_sparse_) {
-    nn::gemm(x, nn::Transpose::kNo, w, nn::Transpose::kNo, out);
-    return;
-  }
   const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
-  out.setZero();
-  if (sparse_begin_ > 0) {
-    nn::gemm(x.leftCols(sparse_begin_), nn::Transpose::kNo, w.topRows(sparse_begin_),
-             nn::Transpose::kNo, out, 1.0f, 1.0f);
-  }
-  if (rest > 0) {
-    nn::gemm(x.rightCols(rest), nn::Transpose::kNo, w.bottomRows(rest), nn::Transpose::kNo, out,
-             1.0f, 1.0f);
-  }
-  sparse_.multiply_accumulate(w.middleRows(sparse_begin_, sparse_width_), out);
+  for_rows(x.rows(), [&](int begin, int end, int) {
+    const int n = end - begin;
+    auto out_rows = out.middleRows(begin, n);
+    if (!use_sparse_) {
+      nn::gemm(x.middleRows(begin, n), nn::Transpose::kNo, w, nn::Transpose::kNo, out_rows);
+      return;
+    }
+    out_rows.setZero();
+    if (sparse_begin_ > 0) {
+      nn::gemm(x.block(begin, 0, n, sparse_begin_), nn::Transpose::kNo, w.topRows(sparse_begin_),
+               nn::Transpose::kNo, out_rows, 1.0f, 1.0f);
+    }
+    if (rest > 0) {
+      nn::gemm(x.block(begin, after, n, rest), nn::Transpose::kNo, w.bottomRows(rest),
+               nn::Transpose::kNo, out_rows, 1.0f, 1.0f);
+    }
+    sparse_.multiply_accumulate(w.middleRows(sparse_begin_, sparse_width_), out, begin, end);
+  });
 }
 
+// Each worker computes a block of grad_w's columns from all rows.
 void LocalCell::input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& grad,
                                nn::MatrixRef grad_w) {
-  if (!use_sparse_) {
-    nn::gemm(x, nn::Transpose::kYes, grad, nn::Transpose::kNo, grad_w);
-    return;
-  }
   const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
-  if (sparse_begin_ > 0) {
-    nn::gemm(x.leftCols(sparse_begin_), nn::Transpose::kYes, grad, nn::Transpose::kNo,
-             grad_w.topRows(sparse_begin_));
-  }
-  if (rest > 0) {
-    nn::gemm(x.rightCols(rest), nn::Transpose::kYes, grad, nn::Transpose::kNo,
-             grad_w.bottomRows(rest));
-  }
-  sparse_.transpose_multiply(grad, grad_w.middleRows(sparse_begin_, sparse_width_));
+  for_rows(grad.cols(), [&](int begin, int end, int) {
+    const int n = end - begin;
+    const auto grad_columns = grad.middleCols(begin, n);
+    auto out = grad_w.middleCols(begin, n);
+    if (!use_sparse_) {
+      nn::gemm(x, nn::Transpose::kYes, grad_columns, nn::Transpose::kNo, out);
+      return;
+    }
+    if (sparse_begin_ > 0) {
+      nn::gemm(x.leftCols(sparse_begin_), nn::Transpose::kYes, grad_columns, nn::Transpose::kNo,
+               out.topRows(sparse_begin_));
+    }
+    if (rest > 0) {
+      nn::gemm(x.rightCols(rest), nn::Transpose::kYes, grad_columns, nn::Transpose::kNo,
+               out.bottomRows(rest));
+    }
+    sparse_.transpose_multiply(grad_columns, out.middleRows(sparse_begin_, sparse_width_));
+  });
 }
 
 nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x) {
@@ -198,10 +238,10 @@ void LocalCell::project(const nn::ConstMatrixRef& x) {
   }
 }
 
-void LocalCell::load_z1(int row, int action) {
-  const int heads = options_.heads, hidden = options_.hidden, stride = block_.stride();
+void LocalCell::load_z1(Workspace& ws, int row, int action) const {
+  const int heads = options_.heads, hidden = options_.hidden, stride = ws.block.stride();
   const float* state_part = p1_.view().row(row).data();
-  float* z1 = block_.z1();
+  float* z1 = ws.block.z1();
   if (conditioned()) {
     const float* action_part = action_z1_.row(action).data();
     for (int k = 0; k < heads; ++k) {
@@ -214,17 +254,17 @@ void LocalCell::load_z1(int row, int action) {
       std::copy_n(state_part + k * hidden, hidden, z1 + k * stride);
     }
   }
-  block_.prepare();
+  ws.block.prepare();
 }
 
-LocalCell::Z2View LocalCell::load_z2(int row, int action) {
+LocalCell::Z2View LocalCell::load_z2(Workspace& ws, int row, int action) const {
   const int rows = rows_per_action();
   const float* state_part = p2_.view().row(row).data();
   if (!conditioned()) return {state_part + action * rows, options_.actions * rows};
   const float* action_part = action_z2_.row(action).data();
   const int size = options_.heads * rows;
-  for (int i = 0; i < size; ++i) z2_scratch_[i] = state_part[i] + action_part[i];
-  return {z2_scratch_.data(), rows};
+  for (int i = 0; i < size; ++i) ws.z2_scratch[i] = state_part[i] + action_part[i];
+  return {ws.z2_scratch.data(), rows};
 }
 
 float LocalCell::read_out(const float* y) const {
@@ -241,24 +281,27 @@ void LocalCell::forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::Ma
   }
   const nn::ConstMatrixMap hidden = run_hidden(x);
   project(x);
-  const int rows = rows_per_action();
-  for (Eigen::Index b = 0; b < batch; ++b) {
-    const float* h_row = hidden.row(b).data();
-    if (!conditioned()) load_z1(static_cast<int>(b), 0);  // Z1 is shared by all actions
-    if (!conditioned() && rows == 1) {
-      // AD: one row per action, all actions in one pass.
-      const Z2View z2 = load_z2(static_cast<int>(b), 0);
-      block_.forward(z2.data, z2.stride, options_.actions, h_row, y_.data());
-      for (int a = 0; a < options_.actions; ++a) q(b, a) = y_[a];
-      continue;
+  const int rows = rows_per_action(), actions = options_.actions;
+  for_rows(batch, [&](int begin, int end, int worker) {
+    Workspace& ws = *workspaces_[worker];
+    for (int b = begin; b < end; ++b) {
+      const float* h_row = hidden.row(b).data();
+      if (!conditioned()) load_z1(ws, b, 0);  // Z1 is shared by all actions
+      if (!conditioned() && rows == 1) {
+        // AD: one row per action, all actions in one pass.
+        const Z2View z2 = load_z2(ws, b, 0);
+        ws.block.forward(z2.data, z2.stride, actions, h_row, ws.y.data());
+        for (int a = 0; a < actions; ++a) q(b, a) = ws.y[a];
+        continue;
+      }
+      for (int a = 0; a < actions; ++a) {
+        if (conditioned()) load_z1(ws, b, a);
+        const Z2View z2 = load_z2(ws, b, a);
+        ws.block.forward(z2.data, z2.stride, rows, h_row, ws.y.data());
+        q(b, a) = read_out(ws.y.data());
+      }
     }
-    for (int a = 0; a < options_.actions; ++a) {
-      if (conditioned()) load_z1(static_cast<int>(b), a);
-      const Z2View z2 = load_z2(static_cast<int>(b), a);
-      block_.forward(z2.data, z2.stride, rows, h_row, y_.data());
-      q(b, a) = read_out(y_.data());
-    }
-  }
+  });
   h = hidden;
 }
 
@@ -273,13 +316,15 @@ void LocalCell::forward_selected(const nn::ConstMatrixRef& x, std::span<const in
   }
   const nn::ConstMatrixMap hidden = run_hidden(x);
   project(x);
-  for (Eigen::Index b = 0; b < batch; ++b) {
-    const int a = actions[b];
-    load_z1(static_cast<int>(b), a);
-    const Z2View z2 = load_z2(static_cast<int>(b), a);
-    block_.forward(z2.data, z2.stride, rows_per_action(), hidden.row(b).data(), y_.data());
-    q[b] = read_out(y_.data());
-  }
+  for_rows(batch, [&](int begin, int end, int worker) {
+    Workspace& ws = *workspaces_[worker];
+    for (int b = begin; b < end; ++b) {
+      load_z1(ws, b, actions[b]);
+      const Z2View z2 = load_z2(ws, b, actions[b]);
+      ws.block.forward(z2.data, z2.stride, rows_per_action(), hidden.row(b).data(), ws.y.data());
+      q[b] = read_out(ws.y.data());
+    }
+  });
   h = hidden;
 }
 
@@ -296,7 +341,7 @@ void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span
   const nn::ConstMatrixMap hidden = run_hidden(x);
   project(x);
   const int heads = options_.heads, hidden_width = options_.hidden, rows = rows_per_action();
-  const int stride = block_.stride();
+  const int stride = workspaces_[0]->block.stride();
   nn::MatrixMap grad_p1 = grad_p1_.resize_rows(batch);
   nn::MatrixMap grad_p2 = grad_p2_.resize_rows(batch);
   nn::MatrixMap grad_h = grad_h_.resize_rows(batch);
@@ -304,38 +349,51 @@ void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span
   if (!conditioned()) grad_p2.setZero();  // only the taken action's columns get gradient
   const bool paper = options_.norm_order == NormOrder::kPaper;
   if (paper) {
+    for (int w = 0; w < workers(); ++w) {
+      workspaces_[w]->attn_scale_grad.setZero();
+      workspaces_[w]->attn_bias_grad.setZero();
+    }
+  }
+  for_rows(batch, [&](int begin, int end, int worker) {
+    Workspace& ws = *workspaces_[worker];
+    for (int b = begin; b < end; ++b) {
+      const int a = actions[b];
+      const float* h_row = hidden.row(b).data();
+      load_z1(ws, b, a);
+      const Z2View z2 = load_z2(ws, b, a);
+      ws.block.forward(z2.data, z2.stride, rows, h_row, ws.y.data(), ws.saved_tanh.data());
+      const float q_value = read_out(ws.y.data());
+      q[b] = q_value;
+      const float grad_q = grad(b, q_value);
+      if (options_.kind == CellKind::kArq) {
+        goodness_backward(options_.goodness, ws.y.data(), rows, q_value, grad_q, ws.grad_y.data());
+      } else {
+        ws.grad_y[0] = grad_q;
+      }
+      ws.block.backward(z2.data, z2.stride, rows, h_row, ws.grad_y.data(), ws.grad_z1.data(),
+                        ws.grad_z2.data(), rows, grad_h.row(b).data(),
+                        paper ? ws.attn_scale_grad.data() : nullptr,
+                        paper ? ws.attn_bias_grad.data() : nullptr, ws.saved_tanh.data());
+      float* grad_p1_row = grad_p1.row(b).data();
+      for (int k = 0; k < heads; ++k) {
+        std::copy_n(&ws.grad_z1[static_cast<size_t>(k) * stride], hidden_width,
+                    grad_p1_row + k * hidden_width);
+      }
+      float* grad_p2_row = grad_p2.row(b).data();
+      const int column_stride = conditioned() ? rows : options_.actions * rows;
+      const int offset = conditioned() ? 0 : a * rows;
+      for (int k = 0; k < heads; ++k) {
+        std::copy_n(&ws.grad_z2[static_cast<size_t>(k) * rows], rows,
+                    grad_p2_row + k * column_stride + offset);
+      }
+    }
+  });
+  if (paper) {  // the workers' shares, summed in a fixed order
     attn_scale_grad_.setZero();
     attn_bias_grad_.setZero();
-  }
-  for (Eigen::Index b = 0; b < batch; ++b) {
-    const int a = actions[b];
-    const float* h_row = hidden.row(b).data();
-    load_z1(static_cast<int>(b), a);
-    const Z2View z2 = load_z2(static_cast<int>(b), a);
-    block_.forward(z2.data, z2.stride, rows, h_row, y_.data(), saved_tanh_.data());
-    const float q_value = read_out(y_.data());
-    q[b] = q_value;
-    const float grad_q = grad(static_cast<int>(b), q_value);
-    if (options_.kind == CellKind::kArq) {
-      goodness_backward(options_.goodness, y_.data(), rows, q_value, grad_q, grad_y_.data());
-    } else {
-      grad_y_[0] = grad_q;
-    }
-    block_.backward(z2.data, z2.stride, rows, h_row, grad_y_.data(), grad_z1_.data(),
-                    grad_z2_.data(), rows, grad_h.row(b).data(),
-                    paper ? attn_scale_grad_.data() : nullptr,
-                    paper ? attn_bias_grad_.data() : nullptr, saved_tanh_.data());
-    float* grad_p1_row = grad_p1.row(b).data();
-    for (int k = 0; k < heads; ++k) {
-      std::copy_n(&grad_z1_[static_cast<size_t>(k) * stride], hidden_width,
-                  grad_p1_row + k * hidden_width);
-    }
-    float* grad_p2_row = grad_p2.row(b).data();
-    const int column_stride = conditioned() ? rows : options_.actions * rows;
-    const int offset = conditioned() ? 0 : a * rows;
-    for (int k = 0; k < heads; ++k) {
-      std::copy_n(&grad_z2_[static_cast<size_t>(k) * rows], rows,
-                  grad_p2_row + k * column_stride + offset);
+    for (int w = 0; w < workers(); ++w) {
+      attn_scale_grad_ += workspaces_[w]->attn_scale_grad;
+      attn_bias_grad_ += workspaces_[w]->attn_bias_grad;
     }
   }
   // Weight gradients: the state rows from X, the action rows from the taken actions' codes.

@@ -18,6 +18,7 @@
 //   fc_z1.kernel [D+E, K·H]   fc_z2.kernel [D+E, z2_width]   (no biases, as in the code)
 //   attn_norm.scale/bias [1, H]   (paper norm order only)
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "arq/agents/local/bilinear_block.h"
 #include "arq/agents/local/cell_options.h"
 #include "arq/agents/local/sparse_columns.h"
+#include "arq/agents/local/worker_pool.h"
 #include "arq/nn/activation.h"
 #include "arq/nn/batch_buffer.h"
 #include "arq/nn/layer_norm.h"
@@ -35,6 +37,7 @@
 namespace arq::local {
 
 // dL/dQ for row `row` of the batch, given its predicted Q (e.g. 2·(q - target)/B for the MSE).
+// With a worker pool it is called concurrently for different rows.
 using QGradient = std::function<float(int row, float q)>;
 
 class LocalCell {
@@ -63,6 +66,11 @@ class LocalCell {
   static constexpr double kSparseDensityLimit = 0.25;
   void set_sparse_columns(int begin, int width);
 
+  // Splits batch rows (per-pair work, projections) and weight-gradient columns over the pool's
+  // workers; nullptr runs everything on the calling thread. The pool must outlive the cell's
+  // use of it. Results are reproducible for a given worker count.
+  void set_worker_pool(WorkerPool* pool);
+
   // The h-path only: h [B, H].
   void hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h);
   // Q for every action, q [B, A], and h [B, H].
@@ -89,14 +97,31 @@ class LocalCell {
                       nn::MatrixRef grad_w);
   // p1 = X·W_1[:D], p2 = X·W_2[:D]; the per-action tables c_i = codes·W_i[D:] if conditioned.
   void project(const nn::ConstMatrixRef& x);
-  // Loads Z1 of (row, action) into the block and prepares it; returns Z2's base and stride.
+
+  // Scratch of one worker for the per-pair work.
+  struct Workspace {
+    explicit Workspace(const CellOptions& options);
+    BilinearBlock block;
+    std::vector<float> z2_scratch;               // [K, R] Z2 of one pair (conditioned cells)
+    std::vector<float> y, grad_y;                // [max(A, R)]
+    std::vector<float> grad_z1;                  // [K, block stride]
+    std::vector<float> grad_z2;                  // [K, R]
+    std::vector<float> saved_tanh;               // [R, block stride]
+    nn::Matrix attn_scale_grad, attn_bias_grad;  // this worker's share (paper order)
+  };
   struct Z2View {
     const float* data;
     int stride;
   };
-  void load_z1(int row, int action);
-  Z2View load_z2(int row, int action);
+  // Loads Z1 of (row, action) into the workspace's block and prepares it.
+  void load_z1(Workspace& ws, int row, int action) const;
+  // Z2 of (row, action): in place, or summed into the workspace.
+  Z2View load_z2(Workspace& ws, int row, int action) const;
   float read_out(const float* y) const;  // Q from y (goodness for ARQ)
+  // Runs body(begin, end, worker) over a partition of [0, rows).
+  template <typename Body>
+  void for_rows(Eigen::Index rows, Body&& body);
+  int workers() const { return pool_ != nullptr ? pool_->size() : 1; }
 
   std::string name_;
   CellOptions options_;
@@ -113,12 +138,8 @@ class LocalCell {
   nn::BatchBuffer pre_;               // [B, H] X·W_h + b_h
   nn::BatchBuffer p1_, p2_;           // [B, K·H], [B, z2_width]
   nn::BatchBuffer grad_p1_, grad_p2_, grad_h_, taken_codes_;
-  BilinearBlock block_;
-  std::vector<float> z2_scratch_;  // [K, R] Z2 of one pair (conditioned cells)
-  std::vector<float> y_, grad_y_;  // [max(A, R)]
-  std::vector<float> grad_z1_;     // [K, block stride]
-  std::vector<float> grad_z2_;     // [K, R]
-  std::vector<float> saved_tanh_;  // [R, block stride]
+  std::vector<std::unique_ptr<Workspace>> workspaces_;  // one per worker
+  WorkerPool* pool_ = nullptr;
   int sparse_begin_ = 0, sparse_width_ = 0;
   bool use_sparse_ = false;
   SparseColumns sparse_;

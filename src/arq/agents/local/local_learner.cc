@@ -28,6 +28,14 @@ void ensure_shape(nn::Matrix& m, Eigen::Index rows, Eigen::Index cols) {
 
 LocalLearner::LocalLearner(const StackOptions& stack, const LearnerOptions& options, uint64_t seed)
     : options_(options), online_("online.", stack), target_("target.", stack) {
+  if (options.threads < 1) {
+    throw Error("local learner: threads must be >= 1, got " + std::to_string(options.threads));
+  }
+  if (options.threads > 1) {
+    pool_ = std::make_unique<WorkerPool>(options.threads);
+    online_.set_worker_pool(pool_.get());
+    target_.set_worker_pool(pool_.get());
+  }
   nn::Rng rng(seed);
   online_.initialize(rng);
   target_.copy_parameters_from(online_);
@@ -116,6 +124,7 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
   q_bar_.resize(rows);
   targets_.resize(rows);
   predictions_.resize(rows);
+  row_losses_.resize(rows);
 
   // Inputs: the layer below's pre-update activations (or the observation) and the contexts.
   if (layer == 0) {
@@ -157,23 +166,25 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
   if (target_hook_) target_hook_(layer, targets_);
   for (int b = 0; b < rows; ++b) target_sum += targets_[b];
 
-  // The TD loss of the taken actions and its gradient per row (dL/dQ_b).
-  double loss_sum = 0.0;
+  // The TD loss of the taken actions and its gradient per row (dL/dQ_b). Rows may be handled
+  // by different workers, so each writes only its own loss term.
   const bool huber = options_.loss == TdLoss::kHuber;
   const float inv_rows = 1.0f / static_cast<float>(rows);
   auto grad = [&](int b, float q) {
     const float error = q - targets_[b];
     if (huber && std::abs(error) > 1.0f) {
-      loss_sum += std::abs(error) - 0.5;
+      row_losses_[b] = std::abs(error) - 0.5;
       return (error > 0.0f ? 1.0f : -1.0f) * inv_rows;
     }
-    loss_sum += huber ? 0.5 * error * error : static_cast<double>(error) * error;
+    row_losses_[b] = huber ? 0.5 * error * error : static_cast<double>(error) * error;
     return (huber ? 1.0f : 2.0f) * error * inv_rows;
   };
   cell.forward_backward_selected(x_[layer], batch.actions, grad, predictions_, h_[layer]);
   optimizers_[layer]->step();
 
   LayerUpdateMetrics m;
+  double loss_sum = 0.0;
+  for (const double loss : row_losses_) loss_sum += loss;
   m.td_loss = loss_sum / rows;
   double q_sum = 0.0;
   for (const float q : predictions_) q_sum += q;

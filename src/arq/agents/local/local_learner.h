@@ -49,6 +49,9 @@ struct LearnerOptions {
   bool double_q = true;
   TdLoss loss = TdLoss::kMse;
   // Per layer: clip by global norm (max_grad_norm > 0) → Adam; b2 = 0.99 as the released code.
+  // Threads that share each update's data-parallel work (1: the calling thread only). Results
+  // are reproducible for a given count; different counts differ in float rounding only.
+  int threads = 1;
   nn::AdamOptions adam{.learning_rate = 1e-4f,
                        .b1 = 0.9f,
                        .b2 = 0.99f,
@@ -90,6 +93,7 @@ class LocalLearner {
   LayerUpdateMetrics update_layer(int layer, const LocalBatch& batch);
 
   LearnerOptions options_;
+  std::unique_ptr<WorkerPool> pool_;
   LayerStack online_, target_;
   std::vector<std::unique_ptr<nn::Adam>> optimizers_;
   TargetHook target_hook_;
@@ -102,6 +106,7 @@ class LocalLearner {
   nn::Matrix q_next_, q_target_all_;               // [B, A]
   std::vector<int> best_actions_;
   std::vector<float> q_bar_, targets_, predictions_;
+  std::vector<double> row_losses_;
 };
 
 }  // namespace arq::local

@@ -40,11 +40,12 @@ double SparseColumns::gather(const nn::ConstMatrixRef& x, int begin, int width) 
   return cells > 0 ? static_cast<double>(column_.size()) / cells : 0.0;
 }
 
-void SparseColumns::multiply_accumulate(const nn::ConstMatrixRef& w, nn::MatrixRef out) const {
+void SparseColumns::multiply_accumulate(const nn::ConstMatrixRef& w, nn::MatrixRef out,
+                                        int first_row, int end_row) const {
   const int columns = static_cast<int>(w.cols()), chunk = column_chunk(width_);
   for (int first = 0; first < columns; first += chunk) {
     const int n = std::min(chunk, columns - first);
-    for (int b = 0; b < rows_; ++b) {
+    for (int b = first_row; b < end_row; ++b) {
       float* target = out.row(b).data() + first;
       for (int e = row_start_[b]; e < row_start_[b + 1]; ++e) {
         axpy(value_[e], w.row(column_[e]).data() + first, target, n);

@@ -14,9 +14,12 @@ class SparseColumns {
   // Records the nonzeros of x[:, begin : begin + width]; returns their fraction.
   double gather(const nn::ConstMatrixRef& x, int begin, int width);
 
-  // out += X_s·w, with w the `width` rows of W that multiply the recorded columns [width, N].
-  void multiply_accumulate(const nn::ConstMatrixRef& w, nn::MatrixRef out) const;
-  // grad_w = X_sᵀ·grad_out, overwriting grad_w [width, N].
+  // out += X_s·w for the recorded rows [first_row, end_row) (out holds every row), with w the
+  // `width` rows of W that multiply the recorded columns [width, N].
+  void multiply_accumulate(const nn::ConstMatrixRef& w, nn::MatrixRef out, int first_row,
+                           int end_row) const;
+  // grad_w = X_sᵀ·grad_out over all recorded rows, overwriting grad_w [width, N] (any block of
+  // columns of the full gradient, with grad_out's matching columns).
   void transpose_multiply(const nn::ConstMatrixRef& grad_out, nn::MatrixRef grad_w) const;
 
  private:
