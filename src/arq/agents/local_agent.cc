@@ -1,5 +1,6 @@
 #include "arq/agents/local_agent.h"
 
+#include "arq/agents/agent_state.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/replay/replay_buffer.h"
@@ -112,44 +113,19 @@ Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& 
 AgentState LocalAgent::save_state() const {
   AgentState state;
   auto& learner = const_cast<LocalLearner&>(learner_);  // parameters() hands out pointers
-  for (const auto& p : learner.online().parameters()) state.tensors.push_back({p.name, *p.value});
-  for (const auto& p : learner.target().parameters()) state.tensors.push_back({p.name, *p.value});
+  save_parameters(learner.online().parameters(), state);
+  save_parameters(learner.target().parameters(), state);
   for (int l = 0; l < options_.stack.layers(); ++l) {
-    const std::string prefix = "optim.layer" + std::to_string(l) + ".";
-    const nn::OptimizerState optimizer = learner.optimizer(l).export_state();
-    for (const auto& t : optimizer.tensors) state.tensors.push_back({prefix + t.name, t.value});
-    state.counters[prefix + "step"] = optimizer.step;
+    save_optimizer(learner.optimizer(l), "optim.layer" + std::to_string(l) + ".", state);
   }
   return state;
 }
 
 void LocalAgent::load_state(const AgentState& state) {
-  std::map<std::string, const nn::Matrix*> by_name;
-  for (const auto& t : state.tensors) by_name[t.name] = &t.value;
-  auto load = [&](nn::ParameterList parameters) {
-    for (const auto& p : parameters) {
-      const auto it = by_name.find(p.name);
-      if (it == by_name.end()) throw Error("checkpoint lacks tensor '" + p.name + "'");
-      if (it->second->rows() != p.value->rows() || it->second->cols() != p.value->cols()) {
-        throw Error("checkpoint tensor '" + p.name + "' has the wrong shape");
-      }
-      *p.value = *it->second;
-    }
-  };
-  load(learner_.online().parameters());
-  load(learner_.target().parameters());
+  load_parameters(state, learner_.online().parameters());
+  load_parameters(state, learner_.target().parameters());
   for (int l = 0; l < options_.stack.layers(); ++l) {
-    const std::string prefix = "optim.layer" + std::to_string(l) + ".";
-    nn::OptimizerState optimizer;
-    const auto step = state.counters.find(prefix + "step");
-    if (step == state.counters.end()) throw Error("checkpoint lacks counter '" + prefix + "step'");
-    optimizer.step = step->second;
-    for (const auto& t : state.tensors) {
-      if (t.name.rfind(prefix, 0) == 0) {
-        optimizer.tensors.push_back({t.name.substr(prefix.size()), t.value});
-      }
-    }
-    learner_.optimizer(l).import_state(optimizer);
+    load_optimizer(state, "optim.layer" + std::to_string(l) + ".", learner_.optimizer(l));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arq/agents/agent_state.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/nn/adam.h"
@@ -144,37 +145,16 @@ Metrics DqnAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rn
 AgentState DqnAgent::save_state() const {
   AgentState state;
   auto& self = const_cast<DqnAgent&>(*this);  // parameters() hands out pointers; we only read
-  for (const auto& p : self.online_.parameters()) state.tensors.push_back({p.name, *p.value});
-  for (const auto& p : self.target_.parameters()) state.tensors.push_back({p.name, *p.value});
-  const nn::OptimizerState optimizer = optimizer_->export_state();
-  for (const auto& t : optimizer.tensors) state.tensors.push_back({"optim." + t.name, t.value});
-  state.counters["optim.step"] = optimizer.step;
+  save_parameters(self.online_.parameters(), state);
+  save_parameters(self.target_.parameters(), state);
+  save_optimizer(*optimizer_, "optim.", state);
   return state;
 }
 
 void DqnAgent::load_state(const AgentState& state) {
-  std::map<std::string, const nn::Matrix*> by_name;
-  for (const auto& t : state.tensors) by_name[t.name] = &t.value;
-  auto load = [&](nn::ParameterList parameters) {
-    for (const auto& p : parameters) {
-      const auto it = by_name.find(p.name);
-      if (it == by_name.end()) throw Error("checkpoint lacks tensor '" + p.name + "'");
-      if (it->second->rows() != p.value->rows() || it->second->cols() != p.value->cols()) {
-        throw Error("checkpoint tensor '" + p.name + "' has the wrong shape");
-      }
-      *p.value = *it->second;
-    }
-  };
-  load(online_.parameters());
-  load(target_.parameters());
-  nn::OptimizerState optimizer;
-  const auto step = state.counters.find("optim.step");
-  if (step == state.counters.end()) throw Error("checkpoint lacks counter 'optim.step'");
-  optimizer.step = step->second;
-  for (const auto& t : state.tensors) {
-    if (t.name.rfind("optim.", 0) == 0) optimizer.tensors.push_back({t.name.substr(6), t.value});
-  }
-  optimizer_->import_state(optimizer);
+  load_parameters(state, online_.parameters());
+  load_parameters(state, target_.parameters());
+  load_optimizer(state, "optim.", *optimizer_);
 }
 
 }  // namespace arq::dqn
