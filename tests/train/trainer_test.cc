@@ -77,6 +77,17 @@ TEST(Trainer, SameSeedGivesBitIdenticalLogs) {
     EXPECT_EQ(read_file((a / file).string()), read_file((b / file).string())) << file;
   }
   EXPECT_GT(read_lines((a / "metrics.csv").string()).size(), 20u);
+  // TensorBoard events with CleanRL's tags sit next to the CSVs.
+  std::string events;
+  for (const auto& entry : fs::directory_iterator(a)) {
+    if (entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0) {
+      events = read_file(entry.path().string());
+    }
+  }
+  for (const char* tag :
+       {"charts/episodic_return", "charts/SPS", "losses/td_loss", "eval/mean_return"}) {
+    EXPECT_NE(events.find(tag), std::string::npos) << tag;
+  }
   fs::remove_all(a);
   fs::remove_all(b);
 }

@@ -14,6 +14,7 @@
 #include "arq/core/build_info.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
+#include "arq/core/tensorboard.h"
 #include "arq/core/text_io.h"
 #include "arq/env/registry.h"
 #include "arq/replay/replay_buffer.h"
@@ -210,6 +211,12 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   CsvWriter eval_csv((run_dir / "eval.csv").string(),
                      {"step", "mean_return", "std_return", "min_return", "max_return", "episodes"});
 
+  // TensorBoard event files with CleanRL's tag names (a new file per process, so a resumed run
+  // adds one; TensorBoard merges them).
+  TensorBoardWriter tensorboard(dir);
+  const auto wall_start = std::chrono::steady_clock::now();
+  const int64_t first_step = step;
+
   const int64_t total = c.get_int("run.total_steps");
   const int64_t learning_starts = c.get_int("run.learning_starts");
   const int64_t train_frequency = c.get_int("run.train_frequency");
@@ -228,6 +235,8 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     const auto [lo, hi] = std::minmax_element(result.returns.begin(), result.returns.end());
     eval_csv.row({static_cast<double>(at_step), result.mean(), result.stddev(), *lo, *hi,
                   static_cast<double>(result.returns.size())});
+    tensorboard.add_scalar("eval/mean_return", at_step, result.mean());
+    tensorboard.flush();
     return result.mean();
   };
   auto trainer_state = [&] {
@@ -287,6 +296,8 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
       ++episodes;
       episodes_csv.row({static_cast<double>(step), static_cast<double>(episodes), episode_return,
                         static_cast<double>(episode_length)});
+      tensorboard.add_scalar("charts/episodic_return", step, episode_return);
+      tensorboard.add_scalar("charts/episodic_length", step, static_cast<double>(episode_length));
       recent_returns.push_back(episode_return);
       if (recent_returns.size() > kRecentEpisodes) recent_returns.pop_front();
       episode_return = 0.0;
@@ -319,8 +330,17 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
         row.push_back(it == metric_sums.end() || it->second.second == 0
                           ? NAN
                           : it->second.first / static_cast<double>(it->second.second));
+        if (!std::isnan(row.back())) tensorboard.add_scalar("losses/" + name, step, row.back());
       }
       metrics_csv.row(row);
+      tensorboard.add_scalar("charts/epsilon", step, epsilon);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      if (seconds > 0) {
+        tensorboard.add_scalar("charts/SPS", step,
+                               static_cast<double>(step - first_step) / seconds);
+      }
+      tensorboard.flush();
       metric_sums.clear();
     }
     if ((eval_frequency > 0 && step % eval_frequency == 0) || step == total) {
