@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
+#include "arq/agents/local_agent.h"
+
 namespace arq {
 namespace {
 
@@ -20,6 +24,23 @@ TEST(TrainConfig, EveryPresetLoads) {
                              "arq-minatar-cpu.toml", "ad-minatar-cpu.toml"}) {
     Config c = make_train_config();
     EXPECT_NO_THROW(c.load_toml_file(std::string(ARQ_SOURCE_DIR) + "/configs/" + preset)) << preset;
+  }
+}
+
+// The presets build the cells the papers describe: plain AD never sees the action, ARQ does.
+TEST(TrainConfig, PresetsSelectTheReleasedCells) {
+  const EnvSpec breakout{"minatar/breakout-v1", {10, 10, 4}, 3, 0};
+  for (const auto& [preset, kind, conditioned] :
+       std::vector<std::tuple<std::string, local::CellKind, bool>>{
+           {"arq-minatar.toml", local::CellKind::kArq, true},
+           {"arq-minatar-cpu.toml", local::CellKind::kArq, true},
+           {"ad-minatar.toml", local::CellKind::kAd, false},
+           {"ad-minatar-cpu.toml", local::CellKind::kAd, false}}) {
+    Config c = make_train_config();
+    c.load_toml_file(std::string(ARQ_SOURCE_DIR) + "/configs/" + preset);
+    const auto options = local::local_agent_options_from_config(c, breakout);
+    EXPECT_EQ(options.stack.cell.kind, kind) << preset;
+    EXPECT_EQ(options.stack.cell.action_conditioning, conditioned) << preset;
   }
 }
 
