@@ -29,7 +29,8 @@ configure: deps
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
-	@if [ "$(BUILD_DIR)" != "build" ]; then mkdir -p build && ln -sf ../$(BUILD_DIR)/arq build/arq; fi
+	@# Other build folders also provide build/arq, unless a regular build already does.
+	@if [ "$(BUILD_DIR)" != "build" ] && [ ! -e build/arq ]; then mkdir -p build && ln -sf ../$(BUILD_DIR)/arq build/arq; fi
 
 run: build
 	@bash scripts/run-default.sh $(BUILD_DIR)/arq
