@@ -33,11 +33,13 @@ inline int head_count(const Rows& rows) {
 // u[v] = Σ_k w_k · z1[k, v-th vector]
 template <int kHeads>
 inline Vec8 rank_k(const Rows& rows, const Vec8* w, int v) {
-  const int heads = head_count<kHeads>(rows);
+  // Two partial sums halve the chain of dependent multiply-adds.
+  const int heads = head_count<kHeads>(rows), half = (heads + 1) / 2;
   const float* column = rows.z1 + v * kLanes;
-  Vec8 u = w[0] * load8(column);
-  for (int k = 1; k < heads; ++k) u += w[k] * load8(column + k * rows.stride);
-  return u;
+  Vec8 u0 = w[0] * load8(column), u1 = splat(0.0f);
+  for (int k = 1; k < half; ++k) u0 += w[k] * load8(column + k * rows.stride);
+  for (int k = half; k < heads; ++k) u1 += w[k] * load8(column + k * rows.stride);
+  return u0 + u1;
 }
 
 template <int kHeads>
@@ -53,14 +55,26 @@ void forward_code_rows(const Rows& rows, const float* z2, int z2_stride, int cou
   Vec8 w[kMaxHeads];
   for (int g = 0; g < count; ++g) {
     broadcast_column<kHeads>(rows, z2, z2_stride, g, inv_scale[g], w);
-    Vec8 acc = splat(0.0f);
+    Vec8 acc0 = splat(0.0f), acc1 = splat(0.0f);
     float* saved_row = saved != nullptr ? saved + static_cast<size_t>(g) * rows.stride : nullptr;
-    for (int v = 0; v < rows.vectors; ++v) {
+    int v = 0;
+    // Two vectors per step: independent chains for the out-of-order core to overlap.
+    for (; v + 2 <= rows.vectors; v += 2) {
+      const Vec8 t0 = tanh8(rank_k<kHeads>(rows, w, v));
+      const Vec8 t1 = tanh8(rank_k<kHeads>(rows, w, v + 1));
+      if (saved_row != nullptr) {
+        store8(saved_row + v * kLanes, t0);
+        store8(saved_row + (v + 1) * kLanes, t1);
+      }
+      acc0 += t0 * load8(h + v * kLanes);
+      acc1 += t1 * load8(h + (v + 1) * kLanes);
+    }
+    if (v < rows.vectors) {
       const Vec8 t = tanh8(rank_k<kHeads>(rows, w, v));
       if (saved_row != nullptr) store8(saved_row + v * kLanes, t);
-      acc += t * load8(h + v * kLanes);
+      acc0 += t * load8(h + v * kLanes);
     }
-    y[g] = sum8(acc);
+    y[g] = sum8(acc0 + acc1);
   }
 }
 
