@@ -105,7 +105,10 @@ std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool
         md += " — |";
       } else {
         const TaskSummary& s = *it->second;
-        md += " " + number(s.interval.estimate) + " ± " + number(s.interval.half_width()) +
+        // One seed has no interval: say so rather than print a misleading "± 0".
+        const std::string spread =
+            s.finals.size() < 2 ? " ± n/a" : " ± " + number(s.interval.half_width());
+        md += " " + number(s.interval.estimate) + spread +
               " (n=" + std::to_string(s.finals.size()) + ") |";
       }
     }
