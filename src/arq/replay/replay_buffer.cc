@@ -29,6 +29,10 @@ const ReplayConfig& checked(const ReplayConfig& config) {
   if (config.capacity < 1) {
     throw Error("replay: capacity must be at least 1, got " + std::to_string(config.capacity));
   }
+  if (config.action_dim < 0 || config.action_dim > 0xFFFF) {
+    throw Error("replay: action_dim must be in [0, 65535], got " +
+                std::to_string(config.action_dim));
+  }
   return config;
 }
 
@@ -52,6 +56,10 @@ ReplayBuffer::ReplayBuffer(const ReplayConfig& config)
           static_cast<size_t>(num_slots() * codec_.bytes_per_observation()))),
       rewards_(std::make_unique_for_overwrite<float[]>(static_cast<size_t>(num_slots()))),
       info_(std::make_unique_for_overwrite<uint8_t[]>(static_cast<size_t>(num_slots()))),
+      action_values_(config.action_dim > 0 ? std::make_unique_for_overwrite<float[]>(
+                                                 static_cast<size_t>(num_slots()) *
+                                                 static_cast<size_t>(config.action_dim))
+                                           : nullptr),
       encoded_observation_(static_cast<size_t>(codec_.bytes_per_observation())),
       encoded_next_observation_(static_cast<size_t>(codec_.bytes_per_observation())) {}
 
@@ -98,20 +106,48 @@ void ReplayBuffer::write_slot(int64_t index, std::span<const uint8_t> observatio
   std::memcpy(slot_bytes(index), observation_bytes.data(), observation_bytes.size());
   info_[static_cast<size_t>(physical(index))] = 0;
   rewards_[static_cast<size_t>(physical(index))] = 0.0f;
+  if (action_values_ != nullptr) {  // defined bytes for slots that never get an action (files)
+    const auto dim = static_cast<size_t>(config_.action_dim);
+    std::fill_n(action_values_.get() + static_cast<size_t>(physical(index)) * dim, dim, 0.0f);
+  }
   end_ = index + 1;
 }
 
 void ReplayBuffer::add(std::span<const float> observation, int action, float reward,
                        std::span<const float> next_observation, bool terminated, bool truncated) {
+  if (config_.action_dim > 0) {
+    throw Error("replay: add() got a discrete action for a buffer of continuous actions (" +
+                std::to_string(config_.action_dim) + " values); use add_continuous()");
+  }
+  if (action < 0 || action >= kMaxActions) {
+    throw Error("replay: action " + std::to_string(action) + " is outside [0, " +
+                std::to_string(kMaxActions) + ")");
+  }
+  add_checked(observation, action, nullptr, reward, next_observation, terminated, truncated);
+}
+
+void ReplayBuffer::add_continuous(std::span<const float> observation, std::span<const float> action,
+                                  float reward, std::span<const float> next_observation,
+                                  bool terminated, bool truncated) {
+  if (config_.action_dim == 0) {
+    throw Error("replay: add_continuous() on a buffer of discrete actions; use add()");
+  }
+  if (static_cast<int>(action.size()) != config_.action_dim) {
+    throw Error("replay: add_continuous() got an action of " + std::to_string(action.size()) +
+                " values, expected " + std::to_string(config_.action_dim));
+  }
+  add_checked(observation, 0, action.data(), reward, next_observation, terminated, truncated);
+}
+
+void ReplayBuffer::add_checked(std::span<const float> observation, int action,
+                               const float* action_values, float reward,
+                               std::span<const float> next_observation, bool terminated,
+                               bool truncated) {
   if (static_cast<int64_t>(observation.size()) != observation_size() ||
       static_cast<int64_t>(next_observation.size()) != observation_size()) {
     throw Error("replay: add() got observations of " + std::to_string(observation.size()) +
                 " and " + std::to_string(next_observation.size()) + " values, expected " +
                 std::to_string(observation_size()));
-  }
-  if (action < 0 || action >= kMaxActions) {
-    throw Error("replay: action " + std::to_string(action) + " is outside [0, " +
-                std::to_string(kMaxActions) + ")");
   }
   codec_.encode(observation, encoded_observation_);
   codec_.encode(next_observation, encoded_next_observation_);
@@ -128,6 +164,11 @@ void ReplayBuffer::add(std::span<const float> observation, int action, float rew
                                                 (terminated ? kTerminatedBit : 0) |
                                                 (truncated ? kTruncatedBit : 0);
   rewards_[static_cast<size_t>(physical(index))] = reward;
+  if (action_values != nullptr) {
+    const auto dim = static_cast<size_t>(config_.action_dim);
+    std::memcpy(action_values_.get() + static_cast<size_t>(physical(index)) * dim, action_values,
+                dim * sizeof(float));
+  }
   ++size_;
   write_slot(index + 1, encoded_next_observation_);
   continuing_ = !(terminated || truncated);
@@ -156,6 +197,9 @@ void ReplayBuffer::sample_indices(std::mt19937_64& rng, std::span<int64_t> indic
 }
 
 int ReplayBuffer::action(int64_t index) const {
+  if (config_.action_dim > 0) {
+    throw Error("replay: action() on a buffer of continuous actions; use continuous_actions()");
+  }
   check_transition(index);
   return info_[static_cast<size_t>(physical(index))] & kActionMask;
 }
@@ -205,6 +249,21 @@ void ReplayBuffer::next_observations(std::span<const int64_t> indices, std::span
   for (size_t b = 0; b < indices.size(); ++b) {
     check_transition(indices[b]);
     decode(indices[b] + 1, out.data() + b * static_cast<size_t>(observation_size()));
+  }
+}
+
+void ReplayBuffer::continuous_actions(std::span<const int64_t> indices,
+                                      std::span<float> out) const {
+  if (config_.action_dim == 0) {
+    throw Error("replay: continuous_actions() on a buffer of discrete actions; use action()");
+  }
+  const auto dim = static_cast<size_t>(config_.action_dim);
+  check_output("continuous_actions", out.size(), indices.size(), config_.action_dim);
+  for (size_t b = 0; b < indices.size(); ++b) {
+    check_transition(indices[b]);
+    std::memcpy(out.data() + b * dim,
+                action_values_.get() + static_cast<size_t>(physical(indices[b])) * dim,
+                dim * sizeof(float));
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The replay buffer of the Q-learning agents: a ring of transitions (s, a, r, s', terminated,
-// truncated) for discrete actions, with observations stored once.
+// The replay buffer of every agent: a ring of transitions (s, a, r, s', terminated, truncated),
+// with observations stored once. Actions are discrete indices, or (with action_dim > 0) vectors
+// of action_dim floats for continuous control (SAC).
 //
 // Storage. The ring is a sequence of observation slots. A transition lives in the slot of its
 // observation s; its next observation s' is the observation in the following slot. Within an
@@ -43,13 +44,16 @@ struct ReplayConfig {
   // only, §1.2) its windows run on across episode boundaries into the previous episode. true
   // reproduces that; false (default) clamps windows at every episode start.
   bool windows_cross_truncations = false;
+  // 0: discrete actions (an index, add()); > 0: continuous actions of this many floats
+  // (add_continuous(), continuous_actions()), stored next to each slot (4 bytes per value).
+  int action_dim = 0;
 };
 
 class ReplayBuffer {
  public:
   static constexpr int kMaxActions = 64;  // the action shares a byte with the two flags
 
-  // Throws arq::Error for a capacity < 1 or an empty or non-positive shape.
+  // Throws arq::Error for a capacity < 1, an empty or non-positive shape or action_dim < 0.
   explicit ReplayBuffer(const ReplayConfig& config);
 
   // Stores a transition. `observation` must be the previous call's `next_observation` unless
@@ -59,6 +63,11 @@ class ReplayBuffer {
   // broken observation chain, leaving the buffer unchanged.
   void add(std::span<const float> observation, int action, float reward,
            std::span<const float> next_observation, bool terminated, bool truncated);
+  // The same for a continuous-action buffer: `action` holds action_dim floats. add() throws on a
+  // continuous buffer and add_continuous() on a discrete one.
+  void add_continuous(std::span<const float> observation, std::span<const float> action,
+                      float reward, std::span<const float> next_observation, bool terminated,
+                      bool truncated);
 
   int64_t size() const { return size_; }  // transitions that can be sampled
   bool empty() const { return size_ == 0; }
@@ -66,14 +75,17 @@ class ReplayBuffer {
   int64_t observation_size() const { return codec_.observation_size(); }
   const ReplayConfig& config() const { return config_; }
   // Bytes of storage per slot (observation + reward + action/flags).
-  int64_t bytes_per_slot() const { return codec_.bytes_per_observation() + 5; }
+  int64_t bytes_per_slot() const {
+    return codec_.bytes_per_observation() + 5 + 4 * int64_t{config_.action_dim};
+  }
+  int action_dim() const { return config_.action_dim; }
 
   // Fills `indices` with transitions drawn uniformly (with replacement) using only `rng`, so the
   // same buffer and generator state give the same indices on every platform. Throws arq::Error
   // if the buffer is empty.
   void sample_indices(std::mt19937_64& rng, std::span<int64_t> indices) const;
 
-  int action(int64_t index) const;
+  int action(int64_t index) const;  // discrete buffers only
   float reward(int64_t index) const;
   bool terminated(int64_t index) const;
   bool truncated(int64_t index) const;
@@ -81,6 +93,8 @@ class ReplayBuffer {
   // `out` holds indices.size() rows of observation_size() floats.
   void observations(std::span<const int64_t> indices, std::span<float> out) const;
   void next_observations(std::span<const int64_t> indices, std::span<float> out) const;
+  // Continuous buffers only: `out` holds indices.size() rows of action_dim floats.
+  void continuous_actions(std::span<const int64_t> indices, std::span<float> out) const;
   // `out` is [indices.size(), history + 1, observation_size()]: for each index i the window
   // s_{i-history} .. s_i (next_windows: s_{i-history+1} .. s_i, s'_i), clamped at the episode's
   // start. No allocation.
@@ -115,6 +129,10 @@ class ReplayBuffer {
   void fill_window(int64_t last, int history, float* out) const;
   // Makes `index` (== end_) the newest slot, evicting the oldest if the ring is full.
   void write_slot(int64_t index, std::span<const uint8_t> observation_bytes);
+  // add() and add_continuous() after their own checks; `action` is null for discrete buffers.
+  void add_checked(std::span<const float> observation, int action, const float* action_values,
+                   float reward, std::span<const float> next_observation, bool terminated,
+                   bool truncated);
   void load_from(const std::string& path);
 
   ReplayConfig config_;
@@ -122,7 +140,8 @@ class ReplayBuffer {
   // Slot storage. Allocated uninitialised, so untouched parts of a large ring cost no memory.
   std::unique_ptr<uint8_t[]> observations_;
   std::unique_ptr<float[]> rewards_;
-  std::unique_ptr<uint8_t[]> info_;  // action | terminated << 6 | truncated << 7
+  std::unique_ptr<uint8_t[]> info_;         // action | terminated << 6 | truncated << 7
+  std::unique_ptr<float[]> action_values_;  // [slots, action_dim]; null for discrete buffers
   // Scratch space for add(): observations are encoded and checked before anything changes.
   std::vector<uint8_t> encoded_observation_;
   std::vector<uint8_t> encoded_next_observation_;

@@ -3,9 +3,13 @@
 // Layout (little-endian):
 //   header  "ARQRPLY1" | u32 header_bytes | u32 binary | i64 observation_size | i64 capacity |
 //           i64 bytes_per_observation | i64 end | i64 next_start | u8 continuing |
-//           u8 oldest_is_final_observation | 6 zero bytes | i64 size | i64 stored_slots
+//           u8 oldest_is_final_observation | u16 action_dim | 4 zero bytes | i64 size |
+//           i64 stored_slots
 //   body    observations [stored_slots * bytes_per_observation] | rewards [stored_slots * 4] |
-//           info [stored_slots]        (physical slots 0 .. stored_slots-1)
+//           info [stored_slots] | continuous actions [stored_slots * action_dim * 4]
+//           (physical slots 0 .. stored_slots-1)
+// action_dim sits in bytes that were zero before continuous actions existed, so files of
+// discrete buffers are unchanged (action_dim 0, no action section).
 //   footer  u32 crc32c of everything before it
 #include <bit>
 #include <cstring>
@@ -37,7 +41,8 @@ struct FileHeader {
   int64_t next_start;
   uint8_t continuing;
   uint8_t oldest_is_final_observation;
-  uint8_t zero[6];
+  uint16_t action_dim;
+  uint8_t zero[4];
   int64_t size;
   int64_t stored_slots;
 };
@@ -62,17 +67,20 @@ void ReplayBuffer::save(const std::string& path) const {
   header.next_start = next_start_;
   header.continuing = continuing_ ? 1 : 0;
   header.oldest_is_final_observation = oldest_is_final_observation_ ? 1 : 0;
+  header.action_dim = static_cast<uint16_t>(config_.action_dim);
   header.size = size_;
   header.stored_slots = std::min(end_, num_slots());
 
   const auto slots = static_cast<size_t>(header.stored_slots);
   const auto observation_bytes = slots * static_cast<size_t>(codec_.bytes_per_observation());
+  const size_t action_values = slots * static_cast<size_t>(config_.action_dim);
   std::string file;
-  file.reserve(sizeof(header) + observation_bytes + slots * 5 + 4);
+  file.reserve(sizeof(header) + observation_bytes + slots * 5 + action_values * 4 + 4);
   append_raw(file, &header, 1);
   append_raw(file, observations_.get(), observation_bytes);
   append_raw(file, rewards_.get(), slots);
   append_raw(file, info_.get(), slots);
+  if (action_values > 0) append_raw(file, action_values_.get(), action_values);
   const uint32_t checksum = crc32c(file);
   append_raw(file, &checksum, 1);
   write_file_atomic(path, file);
@@ -117,6 +125,11 @@ void ReplayBuffer::load_from(const std::string& path) {
                (codec_.binary() ? "binary" : "float") + " observations of " +
                std::to_string(observation_size()));
   }
+  if (header.action_dim != config_.action_dim) {
+    throw fail("holds actions of " + std::to_string(header.action_dim) +
+               " values (0: discrete), but this buffer stores actions of " +
+               std::to_string(config_.action_dim));
+  }
   if (header.capacity != capacity()) {
     throw fail("was saved from a buffer of capacity " + std::to_string(header.capacity) +
                ", this buffer has capacity " + std::to_string(capacity()));
@@ -132,8 +145,9 @@ void ReplayBuffer::load_from(const std::string& path) {
 
   const auto slots = static_cast<size_t>(header.stored_slots);
   const auto observation_bytes = slots * static_cast<size_t>(codec_.bytes_per_observation());
+  const size_t action_values = slots * static_cast<size_t>(config_.action_dim);
   const int64_t expected_size =
-      static_cast<int64_t>(sizeof(header) + observation_bytes + slots * 5 + 4);
+      static_cast<int64_t>(sizeof(header) + observation_bytes + slots * 5 + action_values * 4 + 4);
   if (file_size < expected_size) {
     throw fail(std::to_string(file_size) + " bytes, expected " + std::to_string(expected_size) +
                " (truncated)");
@@ -152,12 +166,16 @@ void ReplayBuffer::load_from(const std::string& path) {
   read_into(observations_.get(), observation_bytes);
   read_into(rewards_.get(), slots * sizeof(float));
   read_into(info_.get(), slots);
+  if (action_values > 0) read_into(action_values_.get(), action_values * sizeof(float));
   uint32_t stored_checksum = 0;
   read_into(&stored_checksum, sizeof(stored_checksum));
   uint32_t checksum = crc32c(&header, sizeof(header));
   checksum = crc32c(observations_.get(), observation_bytes, checksum);
   checksum = crc32c(rewards_.get(), slots * sizeof(float), checksum);
   checksum = crc32c(info_.get(), slots, checksum);
+  if (action_values > 0) {
+    checksum = crc32c(action_values_.get(), action_values * sizeof(float), checksum);
+  }
   if (checksum != stored_checksum) throw fail("checksum mismatch (corrupt file)");
 
   end_ = header.end;
