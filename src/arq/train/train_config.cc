@@ -7,7 +7,7 @@ namespace arq {
 Config make_train_config() {
   Config c;
   // What to run.
-  c.declare("run.agent", std::string("arq"), "agent: arq | ad | dqn");
+  c.declare("run.agent", std::string("arq"), "agent: arq | ad | dqn | sac");
   c.declare("run.env", std::string("minatar/breakout-v1"), "environment id");
   c.declare("run.seed", int64_t{1}, "master seed; every random stream derives from it");
   c.declare("run.total_steps", int64_t{1'000'000}, "environment steps to train for");
@@ -59,9 +59,20 @@ Config make_train_config() {
             "keep the context stale on epsilon-random steps");
   c.declare("local.acting_layers", int64_t{0},
             "act on the mean Q of layers 0..k-1 (0: all layers, the released configs)");
+  c.declare("local.threads", int64_t{1}, "threads sharing each update (results repeat per count)");
   // DQN (MinAtar's reference network).
   c.declare("dqn.conv_channels", int64_t{16}, "3x3 conv output channels");
   c.declare("dqn.hidden", int64_t{128}, "fully connected width");
+  // SAC (pytorch_sac's settings; it also reads agent.gamma, replay.batch_size, optim.adam_*).
+  c.declare("sac.hidden", int64_t{1024}, "width of every hidden layer (actor and critics)");
+  c.declare("sac.depth", int64_t{2}, "hidden layers per network");
+  c.declare("sac.actor_lr", 1e-4, "actor Adam learning rate");
+  c.declare("sac.critic_lr", 1e-4, "critic Adam learning rate");
+  c.declare("sac.alpha_lr", 1e-4, "temperature (log alpha) Adam learning rate");
+  c.declare("sac.init_temperature", 0.1, "initial alpha");
+  c.declare("sac.tau", 0.005, "Polyak rate of the target critics (each target update)");
+  c.declare("sac.log_std_min", -5.0, "lower bound of the policy's log std");
+  c.declare("sac.log_std_max", 2.0, "upper bound of the policy's log std");
   return c;
 }
 

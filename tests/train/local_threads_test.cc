@@ -1,0 +1,87 @@
+// `local.threads`: the config key reaches the local learner, and a run with a fixed thread count
+// repeats bit for bit.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "arq/agents/factory.h"
+#include "arq/agents/local_agent.h"
+#include "arq/core/error.h"
+#include "arq/core/text_io.h"
+#include "arq/env/registry.h"
+#include "arq/train/train_config.h"
+#include "arq/train/trainer.h"
+
+namespace arq {
+namespace {
+
+namespace fs = std::filesystem;
+
+Config small_arq_config(int64_t threads) {
+  Config c = make_train_config();
+  for (const std::string& line :
+       std::vector<std::string>{"run.agent=arq",
+                                "run.env=minatar/breakout-v1",
+                                "run.seed=3",
+                                "run.total_steps=900",
+                                "run.learning_starts=200",
+                                "run.train_frequency=2",
+                                "run.target_update_frequency=200",
+                                "run.log_frequency=100",
+                                "run.eval_frequency=0",
+                                "run.eval_episodes=1",
+                                "run.checkpoint_frequency=0",
+                                "replay.capacity=1000",
+                                "replay.batch_size=16",
+                                "optim.kind=adam",
+                                "optim.lr=1e-3",
+                                "agent.loss=mse",
+                                "local.widths=[24,16]",
+                                "local.heads=2",
+                                "local.context_window=2",
+                                "explore.decay_steps=500",
+                                "local.threads=" + std::to_string(threads)}) {
+    c.apply_override(line);
+  }
+  return c;
+}
+
+TEST(LocalThreads, TheKeyReachesTheLearnerAndIsValidated) {
+  const EnvSpec spec = make_env("minatar/breakout-v1")->spec();
+  EXPECT_EQ(local::local_agent_options_from_config(small_arq_config(1), spec).learner.threads, 1);
+  EXPECT_EQ(local::local_agent_options_from_config(small_arq_config(2), spec).learner.threads, 2);
+  EXPECT_EQ(make_train_config().get_int("local.threads"), 1);  // the default stays serial
+  try {
+    local::local_agent_options_from_config(small_arq_config(0), spec);
+    FAIL() << "expected local.threads=0 to be rejected";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("local.threads"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LocalThreads, TwoThreadsRepeatBitForBit) {
+  const Config c = small_arq_config(2);
+  std::vector<fs::path> dirs;
+  for (const char* name : {"a", "b"}) {
+    const fs::path dir =
+        fs::temp_directory_path() /
+        ("arq_local_threads_test_" + std::string(name) + "_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    TrainRequest request;
+    request.config = c;
+    request.run_dir = dir.string();
+    request.quiet = true;
+    ASSERT_TRUE(train(request, make_agent).finished);
+    dirs.push_back(dir);
+  }
+  const std::string metrics = read_file((dirs[0] / "metrics.csv").string());
+  EXPECT_GT(read_lines((dirs[0] / "metrics.csv").string()).size(), 5u);
+  EXPECT_EQ(metrics, read_file((dirs[1] / "metrics.csv").string()));
+  const std::string model = "checkpoints/model_900.safetensors";
+  EXPECT_EQ(read_file((dirs[0] / model).string()), read_file((dirs[1] / model).string()));
+  for (const auto& dir : dirs) fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace arq
