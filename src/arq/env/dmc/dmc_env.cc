@@ -5,6 +5,7 @@
 #include <random>
 
 #include "arq/core/error.h"
+#include "arq/core/numpy_random_json.h"
 #include "arq/env/dmc/models.h"
 
 namespace arq::dmc {
@@ -109,14 +110,8 @@ void DmcEnv::update_observation() {
 }
 
 std::string DmcEnv::stream_state() const {
-  const auto state = rng_.state();
-  const nlohmann::json json = {{"format", "dmc-stream-1"},
-                               {"seeded", seeded_},
-                               {"mt_key", state.key},
-                               {"mt_position", state.position},
-                               {"mt_words_drawn", state.words_drawn},
-                               {"has_gauss", state.has_gauss},
-                               {"gauss", state.gauss}};
+  nlohmann::json json = {{"format", "dmc-stream-1"}, {"seeded", seeded_}};
+  add_numpy_random_state(rng_.state(), json);
   return json.dump();
 }
 
@@ -124,13 +119,7 @@ void DmcEnv::restore_stream_state(const std::string& text) {
   try {
     const auto json = nlohmann::json::parse(text);
     if (json.at("format") != "dmc-stream-1") throw Error("unknown format");
-    NumpyRandomState::State state;
-    state.key = json.at("mt_key").get<std::array<uint32_t, NumpyRandomState::kStateWords>>();
-    state.position = json.at("mt_position").get<int>();
-    state.words_drawn = json.at("mt_words_drawn").get<uint64_t>();
-    state.has_gauss = json.at("has_gauss").get<bool>();
-    state.gauss = json.at("gauss").get<double>();
-    rng_.set_state(state);
+    rng_.set_state(numpy_random_state_from(json));
     seeded_ = json.at("seeded").get<bool>();
     started_ = false;  // the caller resets next
   } catch (const nlohmann::json::exception& e) {

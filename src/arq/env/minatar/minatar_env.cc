@@ -5,6 +5,7 @@
 #include <random>
 
 #include "arq/core/error.h"
+#include "arq/core/numpy_random_json.h"
 #include "arq/env/minatar/games.h"
 
 namespace arq::minatar {
@@ -66,10 +67,9 @@ void MinAtarEnv::observation(std::span<float> out) const {
 }
 
 std::string MinAtarEnv::stream_state() const {
-  const auto state = rng_.state();
-  nlohmann::json json = {{"format", "minatar-stream-1"},  {"seeded", seeded_},
-                         {"last_action", last_action_},   {"mt_key", state.key},
-                         {"mt_position", state.position}, {"mt_words_drawn", state.words_drawn}};
+  nlohmann::json json = {
+      {"format", "minatar-stream-1"}, {"seeded", seeded_}, {"last_action", last_action_}};
+  add_numpy_random_state(rng_.state(), json);
   return json.dump();
 }
 
@@ -77,10 +77,7 @@ void MinAtarEnv::restore_stream_state(const std::string& text) {
   try {
     const auto json = nlohmann::json::parse(text);
     if (json.at("format") != "minatar-stream-1") throw Error("unknown format");
-    NumpyRandomState::State state;
-    state.key = json.at("mt_key").get<std::array<uint32_t, NumpyRandomState::kStateWords>>();
-    state.position = json.at("mt_position").get<int>();
-    state.words_drawn = json.at("mt_words_drawn").get<uint64_t>();
+    const NumpyRandomState::State state = numpy_random_state_from(json);
     const int last_action = json.at("last_action").get<int>();
     if (last_action < 0 || last_action >= kNumGameActions) throw Error("last_action out of range");
     rng_.set_state(state);
