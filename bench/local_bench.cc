@@ -6,11 +6,16 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "arq/agents/local/bilinear_block.h"
 #include "arq/agents/local/local_learner.h"
+#include "arq/agents/local_agent.h"
+#include "arq/env/registry.h"
+#include "arq/replay/replay_buffer.h"
 
 namespace arq::local {
 namespace {
@@ -119,6 +124,105 @@ BENCHMARK_CAPTURE(BM_LocalUpdate, ad_breakout,
                   UpdateCase{400, 3, {128, 96, 96}, CellKind::kAd, ActionCode::kOneHot, true})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5);
+
+// The CPU preset (configs/arq-minatar-cpu.toml: ARQ on Breakout, widths 64/48/48, batch 64,
+// 10 past observations, train every 4 steps) on real observations: a replay buffer filled by
+// 20k steps of uniformly random play, sampled like the trainer samples it. Two counters give
+// the projected cost of a 1M-step run: one acting step per env step plus one update every 4.
+constexpr int kPresetTrainFrequency = 4;
+constexpr double kPresetSteps = 1e6;
+
+LocalAgentOptions cpu_preset_options(int observation_size, int actions) {
+  LocalAgentOptions o;
+  o.stack.widths = {64, 48, 48};
+  o.stack.observation_size = observation_size;
+  o.stack.cell = CellOptions::arq(0, actions, ActionCode::kOneHot);
+  o.learner.adam.learning_rate = 1e-4f;
+  o.learner.adam.max_grad_norm = 1.0f;
+  o.batch_size = 64;
+  o.context_window = 10;
+  o.seed = 3;
+  return o;
+}
+
+struct RandomPlay {
+  std::unique_ptr<replay::ReplayBuffer> replay;
+  std::vector<float> observations;  // [steps, S] in play order (for acting)
+  std::vector<bool> episode_start;  // per step
+  int observation_size = 0, actions = 0;
+};
+
+const RandomPlay& breakout_random_play() {
+  static const RandomPlay play = [] {
+    constexpr int kSteps = 20000;
+    RandomPlay p;
+    std::unique_ptr<Env> env = make_env("minatar/breakout-v1");
+    p.observation_size = env->spec().obs_size();
+    p.actions = env->spec().num_actions;
+    replay::ReplayConfig config;
+    config.capacity = kSteps;
+    config.obs_shape = env->spec().obs_shape;
+    config.binary_observations = true;
+    p.replay = std::make_unique<replay::ReplayBuffer>(config);
+    std::mt19937 rng(11);
+    env->reset(5);
+    std::vector<float> obs(p.observation_size), next(p.observation_size);
+    env->observation(obs);
+    bool start = true;
+    for (int t = 0; t < kSteps; ++t) {
+      p.observations.insert(p.observations.end(), obs.begin(), obs.end());
+      p.episode_start.push_back(start);
+      const int action = static_cast<int>(rng() % p.actions);
+      const StepResult result = env->step(action);
+      env->observation(next);
+      p.replay->add(obs, action, static_cast<float>(result.reward), next, result.terminated,
+                    result.truncated);
+      start = result.done();
+      if (start) env->reset();
+      env->observation(obs);
+    }
+    return p;
+  }();
+  return play;
+}
+
+void BM_CpuPresetUpdate(benchmark::State& state) {
+  const RandomPlay& play = breakout_random_play();
+  LocalAgent agent(cpu_preset_options(play.observation_size, play.actions));
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 3; ++i) agent.update(*play.replay, rng);  // buffers reach steady size
+  for (auto _ : state) {
+    const Metrics metrics = agent.update(*play.replay, rng);
+    benchmark::DoNotOptimize(metrics.size());
+  }
+  // Seconds per update times updates per 1M steps (kInvert turns the rate into a time).
+  state.counters["s_per_1M_steps(updates)"] = benchmark::Counter(
+      kPresetTrainFrequency / kPresetSteps,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_CpuPresetUpdate)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// One greedy step of the training policy (batch 1: every layer, every action, context update)
+// on consecutive observations of the recorded play, resetting the context at episode starts.
+void BM_CpuPresetAct(benchmark::State& state) {
+  const RandomPlay& play = breakout_random_play();
+  LocalAgent agent(cpu_preset_options(play.observation_size, play.actions));
+  const std::unique_ptr<Policy> policy = agent.make_policy();
+  const size_t s = static_cast<size_t>(play.observation_size);
+  const size_t steps = play.episode_start.size();
+  size_t t = 0;
+  int sum = 0;
+  for (auto _ : state) {
+    if (play.episode_start[t]) policy->begin_episode();
+    sum += policy->act_greedy(std::span<const float>(play.observations.data() + t * s, s));
+    t = (t + 1) % steps;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.counters["s_per_1M_steps(acting)"] =
+      benchmark::Counter(1.0 / kPresetSteps, benchmark::Counter::kIsIterationInvariantRate |
+                                                 benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_CpuPresetAct)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 // One state-action pair's block, forward only and forward + backward. GFLOP/s over (K+1)·H²
 // multiply-accumulates (plus H² tanh that the count ignores).
