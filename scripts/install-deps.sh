@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmujoco-dev
+  libegl-dev libegl-mesa0 libgl1-mesa-dri  # headless OpenGL for `arq render` of DMC tasks
   gnuplot-nox
 )
 
