@@ -22,7 +22,9 @@ bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 }  // namespace
 
@@ -90,11 +92,14 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
     ::unlink(temp.c_str());
     throw Error("cannot rename into '" + path + "': " + reason);
   }
-  // Make the rename itself durable.
+  // Make the rename itself durable: callers (checkpoints) delete older files next, relying on it.
+  // EINVAL: the filesystem cannot sync folders, and there is nothing more to do.
   const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
   if (dir_fd >= 0) {
-    ::fsync(dir_fd);
+    const bool synced = ::fsync(dir_fd) == 0 || errno == EINVAL;
+    const std::string reason = synced ? std::string() : errno_text();
     ::close(dir_fd);
+    if (!synced) throw Error("cannot make the new '" + path + "' durable: " + reason);
   }
 }
 

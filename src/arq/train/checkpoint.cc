@@ -1,6 +1,8 @@
 #include "arq/train/checkpoint.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "arq/core/error.h"
 #include "arq/core/safetensors.h"
@@ -16,6 +18,24 @@ fs::path checkpoint_dir(const std::string& run_dir) {
   return fs::path(run_dir) / "checkpoints";
 }
 
+// The names write_checkpoint and write_file_atomic give files in the checkpoint folder.
+bool is_checkpoint_file(const std::string& name) {
+  const bool model = name.starts_with("model_") && name.ends_with(".safetensors");
+  const bool replay = name.starts_with("replay_") && name.ends_with(".bin");
+  const bool temporary = name.starts_with(".") && name.find(".tmp") != std::string::npos;
+  return model || replay || temporary;
+}
+
+void remove_unreferenced_files(const fs::path& dir, const std::vector<std::string>& keep) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!is_checkpoint_file(name)) continue;
+    if (std::find(keep.begin(), keep.end(), name) != keep.end()) continue;
+    fs::remove(entry.path(), error);  // best effort: a leftover costs disk, not correctness
+  }
+}
+
 }  // namespace
 
 bool has_checkpoint(const std::string& run_dir) {
@@ -29,15 +49,6 @@ void write_checkpoint(const std::string& run_dir, const CheckpointMeta& meta, Ag
   const std::string tag = std::to_string(meta.steps_done);
   const std::string model_file = "model_" + tag + ".safetensors";
   const std::string replay_file = "replay_" + tag + ".bin";
-
-  // The previous checkpoint's files, to delete once the new sidecar is in place.
-  std::vector<std::string> previous;
-  if (has_checkpoint(run_dir)) {
-    const auto old = nlohmann::json::parse(read_file((dir / "checkpoint.json").string()));
-    for (const char* key : {"model_file", "replay_file"}) {
-      if (old.contains(key) && old[key].is_string()) previous.push_back(old[key]);
-    }
-  }
 
   const AgentState state = agent.save_state();
   std::vector<TensorView> views;
@@ -57,9 +68,10 @@ void write_checkpoint(const std::string& run_dir, const CheckpointMeta& meta, Ag
   if (replay != nullptr) sidecar["replay_file"] = replay_file;
   write_file_atomic((dir / "checkpoint.json").string(), sidecar.dump(1) + "\n");
 
-  for (const auto& file : previous) {
-    if (file != model_file && file != replay_file) fs::remove(dir / file);
-  }
+  // Only now, with the new sidecar durable, may older files go. A writer killed earlier may have
+  // left files no sidecar names (a model written before its sidecar, the previous checkpoint
+  // when killed right here) and temporary files; they go too, so crashes cost no disk.
+  remove_unreferenced_files(dir, {model_file, replay != nullptr ? replay_file : ""});
 }
 
 CheckpointMeta read_checkpoint(const std::string& run_dir, Agent& agent,

@@ -5,6 +5,8 @@
 //   checkpoint.json            the sidecar: step, counters, RNG and env stream states, metrics
 //                              accumulators, file names. Written LAST, atomically, so it always
 //                              names a complete checkpoint; older files are removed after it.
+// A writer killed at any moment leaves the last sidecar and the files it names intact; files no
+// sidecar names (a newer model, temporary files) are removed by the next write_checkpoint.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -24,7 +26,7 @@ struct CheckpointMeta {
   nlohmann::json trainer;  // the trainer's own state (RNGs, env streams, counters, accumulators)
 };
 
-// Writes a checkpoint atomically and removes the previous one's files.
+// Writes a checkpoint atomically, then removes every other model_*, replay_* and temporary file.
 void write_checkpoint(const std::string& run_dir, const CheckpointMeta& meta, Agent& agent,
                       const replay::ReplayBuffer* replay);
 
