@@ -82,22 +82,23 @@ void LayerStack::copy_parameters_from(LayerStack& other) {
 void LayerStack::build_input(int layer, const nn::ConstMatrixRef& below,
                              const nn::ConstMatrixRef& observation,
                              const nn::ConstMatrixRef& previous_own,
-                             const nn::ConstMatrixRef& previous_upper, nn::MatrixRef x) const {
+                             const nn::ConstMatrixRef& previous_upper, nn::MatrixRef x,
+                             bool skip_observation) const {
   const Eigen::Index batch = x.rows();
   const int last = layers() - 1;
   Eigen::Index column = 0;
-  auto append = [&](const nn::ConstMatrixRef& part, const char* what) {
+  auto append = [&](const nn::ConstMatrixRef& part, const char* what, bool skip = false) {
     if (part.rows() != batch || column + part.cols() > x.cols()) {
       throw Error("local stack: layer " + std::to_string(layer) + " input part '" + what + "' is " +
                   std::to_string(part.rows()) + "x" + std::to_string(part.cols()) +
                   ", which does not fit the " + std::to_string(batch) + "x" +
                   std::to_string(x.cols()) + " input");
     }
-    x.middleCols(column, part.cols()) = part;
+    if (!skip) x.middleCols(column, part.cols()) = part;
     column += part.cols();
   };
-  append(below, layer == 0 ? "observation" : "layer below");
-  if (layer > 0 && options_.input_skip) append(observation, "observation skip");
+  append(below, layer == 0 ? "observation" : "layer below", layer == 0 && skip_observation);
+  if (layer > 0 && options_.input_skip) append(observation, "observation skip", skip_observation);
   if (options_.recurrent) append(previous_own, "own previous output");
   if (layer < last && options_.top_down) append(previous_upper, "upper previous output");
   if (column != x.cols()) {
@@ -106,9 +107,22 @@ void LayerStack::build_input(int layer, const nn::ConstMatrixRef& below,
   }
 }
 
+void LayerStack::gather_observation(const nn::ConstMatrixRef& observation,
+                                    SparseColumns& columns) const {
+  if (observation.cols() != options_.observation_size) {
+    throw Error("local stack: observation has " + std::to_string(observation.cols()) +
+                " columns, expected " + std::to_string(options_.observation_size));
+  }
+  columns.gather(observation, 0, options_.observation_size);
+}
+
+const SparseColumns* LayerStack::columns_for(int layer, const SparseColumns* columns) const {
+  return layer == 0 || options_.input_skip ? columns : nullptr;
+}
+
 template <typename LayerCall>
 void LayerStack::step(const nn::ConstMatrixRef& observation, const Context& previous, Context& next,
-                      LayerCall&& call) {
+                      const SparseColumns* columns, LayerCall&& call) {
   const Eigen::Index batch = observation.rows();
   const int last = layers() - 1;
   next.layers.resize(layers());
@@ -116,13 +130,15 @@ void LayerStack::step(const nn::ConstMatrixRef& observation, const Context& prev
     nn::MatrixMap x = inputs_[l].resize_rows(batch);
     const nn::Matrix& own = previous.layers[l];
     const nn::Matrix& upper = previous.layers[l < last ? l + 1 : l];
+    const SparseColumns* layer_columns = columns_for(l, columns);
+    const bool skip = LocalCell::skips_columns(layer_columns);
     if (l == 0) {
-      build_input(l, observation, observation, own, upper, x);
+      build_input(l, observation, observation, own, upper, x, skip);
     } else {
-      build_input(l, raw_h_[l - 1].view(), observation, own, upper, x);
+      build_input(l, raw_h_[l - 1].view(), observation, own, upper, x, skip);
     }
     nn::MatrixMap h = raw_h_[l].resize_rows(batch);
-    call(l, x, h);
+    call(l, x, h, layer_columns);
     nn::Matrix& out = next.layers[l];
     if (out.rows() != batch || out.cols() != h.cols()) out.resize(batch, h.cols());
     const float alpha = options_.context_alpha;
@@ -135,26 +151,30 @@ void LayerStack::step(const nn::ConstMatrixRef& observation, const Context& prev
 }
 
 void LayerStack::hidden_step(const nn::ConstMatrixRef& observation, const Context& previous,
-                             Context& next) {
-  step(observation, previous, next,
-       [&](int l, const nn::MatrixMap& x, nn::MatrixMap& h) { cells_[l]->hidden_forward(x, h); });
+                             Context& next, const SparseColumns* columns) {
+  step(observation, previous, next, columns,
+       [&](int l, const nn::MatrixMap& x, nn::MatrixMap& h, const SparseColumns* layer_columns) {
+         cells_[l]->hidden_forward(x, h, layer_columns);
+       });
 }
 
 void LayerStack::forward_step(const nn::ConstMatrixRef& observation, const Context& previous,
-                              Context& next, std::vector<nn::Matrix>& q, int q_layers) {
+                              Context& next, std::vector<nn::Matrix>& q, int q_layers,
+                              const SparseColumns* columns) {
   const Eigen::Index batch = observation.rows();
   if (q_layers <= 0 || q_layers > layers()) q_layers = layers();
   q.resize(q_layers);
-  step(observation, previous, next, [&](int l, const nn::MatrixMap& x, nn::MatrixMap& h) {
-    if (l >= q_layers) {
-      cells_[l]->hidden_forward(x, h);
-      return;
-    }
-    if (q[l].rows() != batch || q[l].cols() != options_.cell.actions) {
-      q[l].resize(batch, options_.cell.actions);
-    }
-    cells_[l]->forward_all(x, q[l], h);
-  });
+  step(observation, previous, next, columns,
+       [&](int l, const nn::MatrixMap& x, nn::MatrixMap& h, const SparseColumns* layer_columns) {
+         if (l >= q_layers) {
+           cells_[l]->hidden_forward(x, h, layer_columns);
+           return;
+         }
+         if (q[l].rows() != batch || q[l].cols() != options_.cell.actions) {
+           q[l].resize(batch, options_.cell.actions);
+         }
+         cells_[l]->forward_all(x, q[l], h, layer_columns);
+       });
 }
 
 }  // namespace arq::local

@@ -54,23 +54,36 @@ class LayerStack {
   nn::ParameterList parameters();
   void copy_parameters_from(LayerStack& other);
 
-  // X_l from its parts (prev_upper is ignored for the top layer). Rows must agree.
+  // X_l from its parts (prev_upper is ignored for the top layer). Rows must agree. With
+  // skip_observation the observation's columns are left unwritten: for a cell that reads them
+  // from a prepared gather (LocalCell::skips_columns), copying them would be wasted.
   void build_input(int layer, const nn::ConstMatrixRef& below,
                    const nn::ConstMatrixRef& observation, const nn::ConstMatrixRef& previous_own,
-                   const nn::ConstMatrixRef& previous_upper, nn::MatrixRef x) const;
+                   const nn::ConstMatrixRef& previous_upper, nn::MatrixRef x,
+                   bool skip_observation = false) const;
+
+  // The passes below take an optional gather of `observation`'s nonzeros
+  // (gather_observation()), shared by every layer that sees the observation; without it each
+  // cell gathers its own copy.
+  void gather_observation(const nn::ConstMatrixRef& observation, SparseColumns& columns) const;
 
   // One time step of the h-paths only (a context pass): next = the context after seeing
   // `observation` [B, S] given `previous`. next must not alias previous.
-  void hidden_step(const nn::ConstMatrixRef& observation, const Context& previous, Context& next);
+  void hidden_step(const nn::ConstMatrixRef& observation, const Context& previous, Context& next,
+                   const SparseColumns* columns = nullptr);
   // One full time step: q[l] [B, A] for the first q_layers layers (all if q_layers <= 0; the
   // layers above only run their h-path, which the context still needs), and the next context.
   void forward_step(const nn::ConstMatrixRef& observation, const Context& previous, Context& next,
-                    std::vector<nn::Matrix>& q, int q_layers = 0);
+                    std::vector<nn::Matrix>& q, int q_layers = 0,
+                    const SparseColumns* columns = nullptr);
+  // The gather a layer's cell should use: `columns` if that cell's sparse columns are the
+  // observation, nullptr otherwise.
+  const SparseColumns* columns_for(int layer, const SparseColumns* columns) const;
 
  private:
   template <typename LayerCall>
   void step(const nn::ConstMatrixRef& observation, const Context& previous, Context& next,
-            LayerCall&& call);
+            const SparseColumns* columns, LayerCall&& call);
 
   StackOptions options_;
   std::vector<std::unique_ptr<LocalCell>> cells_;

@@ -160,9 +160,20 @@ void LocalCell::set_sparse_columns(int begin, int width) {
   sparse_width_ = width;
 }
 
-void LocalCell::analyse_input(const nn::ConstMatrixRef& x) {
-  use_sparse_ =
-      sparse_width_ > 0 && sparse_.gather(x, sparse_begin_, sparse_width_) <= kSparseDensityLimit;
+void LocalCell::analyse_input(const nn::ConstMatrixRef& x, const SparseColumns* columns) {
+  use_sparse_ = false;
+  columns_ = nullptr;
+  if (sparse_width_ == 0) return;
+  if (columns == nullptr) {
+    sparse_.gather(x, sparse_begin_, sparse_width_);
+    columns = &sparse_;
+  } else if (columns->rows() != x.rows() || columns->width() != sparse_width_) {
+    throw Error("cell " + name_ + ": the gathered sparse columns are " +
+                std::to_string(columns->rows()) + "x" + std::to_string(columns->width()) +
+                ", expected " + std::to_string(x.rows()) + "x" + std::to_string(sparse_width_));
+  }
+  columns_ = columns;
+  use_sparse_ = columns->density() <= kSparseDensityLimit;
 }
 
 void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w,
@@ -184,7 +195,7 @@ void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrix
       nn::gemm(x.block(begin, after, n, rest), nn::Transpose::kNo, w.bottomRows(rest),
                nn::Transpose::kNo, out_rows, 1.0f, 1.0f);
     }
-    sparse_.multiply_accumulate(w.middleRows(sparse_begin_, sparse_width_), out, begin, end);
+    columns_->multiply_accumulate(w.middleRows(sparse_begin_, sparse_width_), out, begin, end);
   });
 }
 
@@ -208,12 +219,13 @@ void LocalCell::input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatri
       nn::gemm(x.rightCols(rest), nn::Transpose::kYes, grad_columns, nn::Transpose::kNo,
                out.bottomRows(rest));
     }
-    sparse_.transpose_multiply(grad_columns, out.middleRows(sparse_begin_, sparse_width_));
+    columns_->transpose_multiply(grad_columns, out.middleRows(sparse_begin_, sparse_width_));
   });
 }
 
-nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x) {
-  analyse_input(x);
+nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x,
+                                         const SparseColumns* columns) {
+  analyse_input(x, columns);
   nn::MatrixMap pre = pre_.resize_rows(x.rows());
   input_product(x, fc_h_.weight(), pre);
   pre.rowwise() += fc_h_.bias().row(0);
@@ -221,9 +233,10 @@ nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x) {
   return layer_norm_.forward(activated);
 }
 
-void LocalCell::hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h) {
+void LocalCell::hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h,
+                               const SparseColumns* columns) {
   check_input(x, "hidden_forward");
-  h = run_hidden(x);
+  h = run_hidden(x, columns);
 }
 
 void LocalCell::project(const nn::ConstMatrixRef& x) {
@@ -272,14 +285,15 @@ float LocalCell::read_out(const float* y) const {
   return goodness(options_.goodness, y, rows_per_action());
 }
 
-void LocalCell::forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::MatrixRef h) {
+void LocalCell::forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::MatrixRef h,
+                            const SparseColumns* columns) {
   check_input(x, "forward_all");
   const Eigen::Index batch = x.rows();
   if (q.rows() != batch || q.cols() != options_.actions || h.rows() != batch ||
       h.cols() != options_.hidden) {
     throw Error("cell " + name_ + ": forward_all outputs have the wrong shape");
   }
-  const nn::ConstMatrixMap hidden = run_hidden(x);
+  const nn::ConstMatrixMap hidden = run_hidden(x, columns);
   project(x);
   const int rows = rows_per_action(), actions = options_.actions;
   for_rows(batch, [&](int begin, int end, int worker) {
@@ -306,7 +320,8 @@ void LocalCell::forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::Ma
 }
 
 void LocalCell::forward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
-                                 std::span<float> q, nn::MatrixRef h) {
+                                 std::span<float> q, nn::MatrixRef h,
+                                 const SparseColumns* columns) {
   check_input(x, "forward_selected");
   const Eigen::Index batch = x.rows();
   check_actions(actions, batch, "forward_selected");
@@ -314,7 +329,7 @@ void LocalCell::forward_selected(const nn::ConstMatrixRef& x, std::span<const in
       h.cols() != options_.hidden) {
     throw Error("cell " + name_ + ": forward_selected outputs have the wrong shape");
   }
-  const nn::ConstMatrixMap hidden = run_hidden(x);
+  const nn::ConstMatrixMap hidden = run_hidden(x, columns);
   project(x);
   for_rows(batch, [&](int begin, int end, int worker) {
     Workspace& ws = *workspaces_[worker];
@@ -330,7 +345,7 @@ void LocalCell::forward_selected(const nn::ConstMatrixRef& x, std::span<const in
 
 void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
                                           const QGradient& grad, std::span<float> q,
-                                          nn::MatrixRef h) {
+                                          nn::MatrixRef h, const SparseColumns* columns) {
   check_input(x, "forward_backward_selected");
   const Eigen::Index batch = x.rows();
   check_actions(actions, batch, "forward_backward_selected");
@@ -338,7 +353,7 @@ void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span
       h.cols() != options_.hidden) {
     throw Error("cell " + name_ + ": forward_backward_selected outputs have the wrong shape");
   }
-  const nn::ConstMatrixMap hidden = run_hidden(x);
+  const nn::ConstMatrixMap hidden = run_hidden(x, columns);
   project(x);
   const int heads = options_.heads, hidden_width = options_.hidden, rows = rows_per_action();
   const int stride = workspaces_[0]->block.stride();

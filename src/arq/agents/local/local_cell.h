@@ -65,32 +65,48 @@ class LocalCell {
   // (the result is the same up to float summation order).
   static constexpr double kSparseDensityLimit = 0.25;
   void set_sparse_columns(int begin, int width);
+  int sparse_begin() const { return sparse_begin_; }
+  int sparse_width() const { return sparse_width_; }
+  // Whether a prepared gather of the sparse columns lets the calls below skip reading them.
+  static bool skips_columns(const SparseColumns* columns) {
+    return columns != nullptr && columns->density() <= kSparseDensityLimit;
+  }
 
   // Splits batch rows (per-pair work, projections) and weight-gradient columns over the pool's
   // workers; nullptr runs everything on the calling thread. The pool must outlive the cell's
   // use of it. Results are reproducible for a given worker count.
   void set_worker_pool(WorkerPool* pool);
 
+  // Every pass below takes an optional `columns`: the nonzeros of x's sparse columns, gathered
+  // once by the caller (SparseColumns::gather(x, sparse_begin(), sparse_width())) and shared by
+  // every call on inputs with the same sparse part. Without it each call gathers its own. If
+  // skips_columns(columns), x's sparse columns are not read at all (they may hold anything).
+  //
   // The h-path only: h [B, H].
-  void hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h);
+  void hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h,
+                      const SparseColumns* columns = nullptr);
   // Q for every action, q [B, A], and h [B, H].
-  void forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::MatrixRef h);
+  void forward_all(const nn::ConstMatrixRef& x, nn::MatrixRef q, nn::MatrixRef h,
+                   const SparseColumns* columns = nullptr);
   // Q(x_b, actions[b]) only, q [B], and h [B, H].
   void forward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
-                        std::span<float> q, nn::MatrixRef h);
+                        std::span<float> q, nn::MatrixRef h,
+                        const SparseColumns* columns = nullptr);
   // Forward for the given actions, then the local backward of L with dL/dQ_b = grad(b, Q_b):
   // every parameter gradient is overwritten. Writes Q(x_b, actions[b]) into q and h [B, H].
   void forward_backward_selected(const nn::ConstMatrixRef& x, std::span<const int> actions,
-                                 const QGradient& grad, std::span<float> q, nn::MatrixRef h);
+                                 const QGradient& grad, std::span<float> q, nn::MatrixRef h,
+                                 const SparseColumns* columns = nullptr);
 
  private:
   bool conditioned() const { return options_.action_conditioning; }
   int rows_per_action() const { return options_.rows_per_action(); }
   void check_input(const nn::ConstMatrixRef& x, const char* what) const;
   void check_actions(std::span<const int> actions, Eigen::Index batch, const char* what) const;
-  nn::ConstMatrixMap run_hidden(const nn::ConstMatrixRef& x);
-  // Decides per call whether the sparse columns are sparse enough to skip their zeros.
-  void analyse_input(const nn::ConstMatrixRef& x);
+  nn::ConstMatrixMap run_hidden(const nn::ConstMatrixRef& x, const SparseColumns* columns);
+  // Decides per call whether the sparse columns are sparse enough to skip their zeros, using
+  // the caller's gather or its own.
+  void analyse_input(const nn::ConstMatrixRef& x, const SparseColumns* columns);
   // out = X·w for w with D rows; grad_w = Xᵀ·grad. Both skip the zeros of sparse columns.
   void input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w, nn::MatrixRef out);
   void input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& grad,
@@ -142,6 +158,7 @@ class LocalCell {
   WorkerPool* pool_ = nullptr;
   int sparse_begin_ = 0, sparse_width_ = 0;
   bool use_sparse_ = false;
+  const SparseColumns* columns_ = nullptr;  // this call's gather: sparse_ or the caller's
   SparseColumns sparse_;
 };
 

@@ -76,22 +76,27 @@ void LocalLearner::check_batch(const LocalBatch& batch) const {
 void LocalLearner::build_contexts(const LocalBatch& batch) {
   const StackOptions& stack = online_.options();
   const Eigen::Index rows = batch.batch_size;
+  window_columns_.resize(batch.window);
+  for (int i = 0; i < batch.window; ++i) {
+    online_.gather_observation(window_position(batch, i), window_columns_[i]);
+  }
   // Online: the context before s_t (for X) and after it (for X').
   scratch_a_.reset(stack, rows);
   Context* current = &scratch_a_;
   Context* other = &scratch_b_;
   for (int i = 0; i + 1 < batch.window; ++i) {
-    online_.hidden_step(window_position(batch, i), *current, *other);
+    online_.hidden_step(window_position(batch, i), *current, *other, &window_columns_[i]);
     std::swap(current, other);
   }
   std::swap(online_before_, *current);
-  online_.hidden_step(window_position(batch, batch.window - 1), online_before_, online_after_);
+  online_.hidden_step(window_position(batch, batch.window - 1), online_before_, online_after_,
+                      &window_columns_[batch.window - 1]);
   // Target: only the context after s_t (for X̄').
   scratch_a_.reset(stack, rows);
   current = &scratch_a_;
   other = &scratch_b_;
   for (int i = 0; i < batch.window; ++i) {
-    target_.hidden_step(window_position(batch, i), *current, *other);
+    target_.hidden_step(window_position(batch, i), *current, *other, &window_columns_[i]);
     std::swap(current, other);
   }
   std::swap(target_after_, *current);
@@ -100,6 +105,9 @@ void LocalLearner::build_contexts(const LocalBatch& batch) {
 std::vector<LayerUpdateMetrics> LocalLearner::update(const LocalBatch& batch) {
   check_batch(batch);
   build_contexts(batch);
+  online_.gather_observation(
+      nn::ConstMatrixMap(batch.next_observations.data(), batch.batch_size, batch.observation_size),
+      next_columns_);
   std::vector<LayerUpdateMetrics> metrics;
   metrics.reserve(online_.layers());
   for (int l = 0; l < online_.layers(); ++l) metrics.push_back(update_layer(l, batch));
@@ -127,24 +135,30 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
   row_losses_.resize(rows);
 
   // Inputs: the layer below's pre-update activations (or the observation) and the contexts.
+  // The observation parts come from the shared gathers (s_t: the window's last position).
+  const SparseColumns* obs_columns = online_.columns_for(layer, &window_columns_.back());
+  const SparseColumns* next_columns = online_.columns_for(layer, &next_columns_);
+  const bool skip_obs = LocalCell::skips_columns(obs_columns);
+  const bool skip_next = LocalCell::skips_columns(next_columns);
   if (layer == 0) {
-    online_.build_input(0, obs, obs, online_before_.layers[0], online_before_.layers[upper], x_[0]);
+    online_.build_input(0, obs, obs, online_before_.layers[0], online_before_.layers[upper], x_[0],
+                        skip_obs);
     online_.build_input(0, next_obs, next_obs, online_after_.layers[0], online_after_.layers[upper],
-                        x_next_[0]);
+                        x_next_[0], skip_next);
     target_.build_input(0, next_obs, next_obs, target_after_.layers[0], target_after_.layers[upper],
-                        x_target_[0]);
+                        x_target_[0], skip_next);
   } else {
     online_.build_input(layer, h_[layer - 1], obs, online_before_.layers[layer],
-                        online_before_.layers[upper], x_[layer]);
+                        online_before_.layers[upper], x_[layer], skip_obs);
     online_.build_input(layer, h_next_[layer - 1], next_obs, online_after_.layers[layer],
-                        online_after_.layers[upper], x_next_[layer]);
+                        online_after_.layers[upper], x_next_[layer], skip_next);
     target_.build_input(layer, h_target_[layer - 1], next_obs, target_after_.layers[layer],
-                        target_after_.layers[upper], x_target_[layer]);
+                        target_after_.layers[upper], x_target_[layer], skip_next);
   }
 
   // Double-DQN target from this layer's own Q-values.
   LocalCell& cell = online_.cell(layer);
-  cell.forward_all(x_next_[layer], q_next_, h_next_[layer]);
+  cell.forward_all(x_next_[layer], q_next_, h_next_[layer], next_columns);
   if (options_.double_q) {
     for (int b = 0; b < rows; ++b) {
       int best = 0;  // first maximum, as argmax
@@ -153,10 +167,12 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
       }
       best_actions_[b] = best;
     }
-    target_.cell(layer).forward_selected(x_target_[layer], best_actions_, q_bar_, h_target_[layer]);
+    target_.cell(layer).forward_selected(x_target_[layer], best_actions_, q_bar_, h_target_[layer],
+                                         next_columns);
   } else {
     ensure_shape(q_target_all_, rows, actions);
-    target_.cell(layer).forward_all(x_target_[layer], q_target_all_, h_target_[layer]);
+    target_.cell(layer).forward_all(x_target_[layer], q_target_all_, h_target_[layer],
+                                    next_columns);
     for (int b = 0; b < rows; ++b) q_bar_[b] = q_target_all_.row(b).maxCoeff();
   }
   double target_sum = 0.0;
@@ -179,7 +195,8 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
     row_losses_[b] = huber ? 0.5 * error * error : static_cast<double>(error) * error;
     return (huber ? 1.0f : 2.0f) * error * inv_rows;
   };
-  cell.forward_backward_selected(x_[layer], batch.actions, grad, predictions_, h_[layer]);
+  cell.forward_backward_selected(x_[layer], batch.actions, grad, predictions_, h_[layer],
+                                 obs_columns);
   optimizers_[layer]->step();
 
   LayerUpdateMetrics m;

@@ -104,6 +104,10 @@ class LocalLearner {
   std::vector<nn::Matrix> x_, x_next_, x_target_;  // per layer [B, D_l]
   std::vector<nn::Matrix> h_, h_next_, h_target_;  // per layer [B, H_l]
   nn::Matrix q_next_, q_target_all_;               // [B, A]
+  // Each observation batch's nonzeros, gathered once per update and shared by every layer of
+  // both networks: window positions [window], s_{t+1}.
+  std::vector<SparseColumns> window_columns_;
+  SparseColumns next_columns_;
   std::vector<int> best_actions_;
   std::vector<float> q_bar_, targets_, predictions_;
   std::vector<double> row_losses_;

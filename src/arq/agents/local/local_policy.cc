@@ -32,7 +32,9 @@ void LocalPolicy::begin_episode() {
 }
 
 int LocalPolicy::act_greedy(std::span<const float> observation) {
-  stack_.forward_step(as_row(observation), context_, next_, q_, options_.q_layers);
+  const nn::ConstMatrixMap row = as_row(observation);
+  stack_.gather_observation(row, columns_);
+  stack_.forward_step(row, context_, next_, q_, options_.q_layers, &columns_);
   std::swap(context_, next_);
   const int actions = stack_.options().cell.actions;
   int best = 0;
@@ -47,7 +49,9 @@ int LocalPolicy::act_greedy(std::span<const float> observation) {
 
 void LocalPolicy::skip_step(std::span<const float> observation) {
   if (options_.stale_context_on_random_steps) return;
-  stack_.hidden_step(as_row(observation), context_, next_);
+  const nn::ConstMatrixMap row = as_row(observation);
+  stack_.gather_observation(row, columns_);
+  stack_.hidden_step(row, context_, next_, &columns_);
   std::swap(context_, next_);
 }
 

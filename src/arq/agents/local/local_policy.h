@@ -37,6 +37,7 @@ class LocalPolicy final : public Policy {
   LayerStack& stack_;
   PolicyOptions options_;
   Context context_, next_;
+  SparseColumns columns_;  // the observation's nonzeros, gathered once per step for all layers
   std::vector<nn::Matrix> q_;
   std::vector<float> mean_q_;
 };
