@@ -1,0 +1,110 @@
+#include "arq/experiments/rollout_observations.h"
+
+#include <nlohmann/json.hpp>
+
+#include "arq/core/error.h"
+#include "arq/core/text_io.h"
+
+namespace arq::experiments {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string observation_env(const std::string& env_id) {
+  return env_id.substr(0, env_id.find(':'));
+}
+
+RolloutObservations read_rollout_observations(const std::string& path) {
+  const std::vector<std::string> lines = read_lines(path);
+  RolloutObservations out;
+  out.path = path;
+  auto fail = [&](size_t index, const std::string& what) -> Error {
+    return Error("rollout '" + path + "' line " + std::to_string(index + 1) + ": " + what);
+  };
+  if (lines.empty()) throw Error("rollout '" + path + "' is empty: expected a header line");
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(lines[0]);
+  } catch (const nlohmann::json::exception&) {
+    throw fail(0, "expected the JSON header of an `arq rollout` file");
+  }
+  if (!header.is_object() || header.value("type", "") != "header" || !header.contains("env_id")) {
+    throw fail(0, "expected a header record with \"type\": \"header\" and \"env_id\"");
+  }
+  out.env_id = header["env_id"].get<std::string>();
+  bool packed = false;
+  if (header.contains("obs_size")) {
+    out.observation_size = header["obs_size"].get<int>();
+  } else if (header.contains("obs_shape")) {
+    out.observation_size = 1;
+    for (const auto& d : header["obs_shape"]) out.observation_size *= d.get<int>();
+    packed = true;  // MinAtar: hex(packbits(grid)), bit k = observation value k, MSB first
+  } else {
+    throw fail(0, "the header gives neither obs_size nor obs_shape");
+  }
+  if (out.observation_size <= 0) throw fail(0, "the observation size must be positive");
+  const size_t size = static_cast<size_t>(out.observation_size);
+
+  int episode = -1;
+  std::vector<float> row(size);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    nlohmann::json record;
+    try {
+      record = nlohmann::json::parse(lines[i]);
+    } catch (const nlohmann::json::exception&) {
+      throw fail(i, "not valid JSON");
+    }
+    try {
+      if (!record.is_object() || !record.contains("t") || !record.contains("obs")) {
+        throw fail(i, "expected a record with \"t\" and \"obs\"");
+      }
+      const bool reset = record.contains("reset");
+      if (!reset && episode < 0) throw fail(i, "a step record before the first reset record");
+      if (!reset && (record.value("term", false) || record.value("trunc", false))) continue;
+      const nlohmann::json& obs = record["obs"];
+      if (packed) {
+        if (!obs.is_string()) throw fail(i, "expected \"obs\" as a hex string");
+        const std::string& hex = obs.get_ref<const std::string&>();
+        if (hex.size() != 2 * ((size + 7) / 8)) {
+          throw fail(i, "\"obs\" has " + std::to_string(hex.size()) + " hex digits, expected " +
+                            std::to_string(2 * ((size + 7) / 8)) + " for " + std::to_string(size) +
+                            " observation values");
+        }
+        for (size_t k = 0; k < size; ++k) {
+          const int digit = hex_digit(hex[k / 4]);
+          if (digit < 0) throw fail(i, "\"obs\" is not a hex string");
+          row[k] = static_cast<float>((digit >> (3 - k % 4)) & 1);
+        }
+      } else {
+        if (!obs.is_array() || obs.size() != size) {
+          throw fail(i, "\"obs\" must be an array of " + std::to_string(size) + " numbers");
+        }
+        for (size_t k = 0; k < size; ++k) {
+          if (!obs[k].is_number()) throw fail(i, "\"obs\" must hold numbers only");
+          row[k] = static_cast<float>(obs[k].get<double>());
+        }
+      }
+      if (reset) episode = record["reset"].get<int>();
+      const int64_t t = record["t"].get<int64_t>();
+      out.values.insert(out.values.end(), row.begin(), row.end());
+      out.times.push_back(reset ? t : t + 1);
+      out.episodes.push_back(episode);
+      out.lines.push_back(static_cast<int>(i + 1));
+      out.starts.push_back(reset ? 1 : 0);
+    } catch (const nlohmann::json::exception& e) {
+      throw fail(i, std::string("malformed record (") + e.what() + ")");
+    }
+  }
+  if (out.count() == 0) throw Error("rollout '" + path + "' has no observation records");
+  return out;
+}
+
+}  // namespace arq::experiments
