@@ -10,6 +10,7 @@ packages=(
   libmujoco-dev
   libegl-dev libegl-mesa0 libgl1-mesa-dri  # headless OpenGL for `arq render` of DMC tasks
   gnuplot-nox
+  python3-numpy  # scripts/q_from_checkpoint.py (and its test) read checkpoints with numpy
 )
 
 missing=()
