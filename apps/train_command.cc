@@ -1,11 +1,15 @@
 // arq train: one training run from a TOML preset plus overrides, into a run folder.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <sstream>
 
 #include "apps/commands.h"
 #include "arq/agents/factory.h"
 #include "arq/core/error.h"
+#include "arq/core/text_io.h"
+#include "arq/train/checkpoint.h"
 #include "arq/train/train_config.h"
 #include "arq/train/trainer.h"
 
@@ -27,12 +31,9 @@ struct TrainArgs {
   std::string command_line;
 };
 
-void run_train(const TrainArgs& args) {
+// The config the options describe: defaults, then --config, --env, --seed, --total-steps, --set.
+Config config_from_options(const TrainArgs& args) {
   Config config = make_train_config();
-  if (args.help_config) {
-    std::fputs(config.describe().c_str(), stdout);
-    return;
-  }
   if (!args.config_path.empty()) {
     if (!std::filesystem::exists(args.config_path)) {
       throw Error("--config '" + args.config_path + "': no such file");
@@ -46,6 +47,84 @@ void run_train(const TrainArgs& args) {
                "--total-steps");
   }
   for (const auto& assignment : args.overrides) config.apply_override(assignment);
+  return config;
+}
+
+// Every key of a resolved config with its value as Config::to_toml spells it.
+std::map<std::string, std::string> resolved_values(const Config& config) {
+  std::map<std::string, std::string> values;
+  std::istringstream lines(config.to_toml());
+  std::string line, section;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    if (line.front() == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    const auto equals = line.find(" = ");
+    if (equals != std::string::npos)
+      values[section + "." + line.substr(0, equals)] = line.substr(equals + 3);
+  }
+  return values;
+}
+
+// A resumed run keeps the config it was started with (its folder's config.toml). Options may
+// repeat its values (so the command that started a run can continue it) but not change them;
+// only --total-steps may, to extend the run.
+Config resumed_run_config(const TrainArgs& args, const std::filesystem::path& run_dir) {
+  const std::string saved_path = (run_dir / "config.toml").string();
+  Config saved = make_train_config();
+  saved.load_toml_file(saved_path);
+  const Config requested = config_from_options(args);
+  const auto saved_values = resolved_values(saved);
+  for (const auto& [key, value] : resolved_values(requested)) {
+    const std::string& source = requested.source(key);
+    if (source == "default" || source == "--total-steps") continue;
+    const auto it = saved_values.find(key);
+    const std::string saved_value = it == saved_values.end() ? "(unset)" : it->second;
+    if (value != saved_value) {
+      throw Error("--resume: " + key + " is " + saved_value + " in '" + saved_path + "' but " +
+                  source + " gives " + value +
+                  "; a resumed run keeps its own config (only --total-steps may change, to "
+                  "extend the run)");
+    }
+  }
+  if (args.total_steps.empty()) return saved;
+
+  const int64_t total = requested.get_int("run.total_steps");
+  if (total == saved.get_int("run.total_steps")) return saved;
+  if (const auto status = checkpoint_status(run_dir.string())) {
+    if (status->finished) {
+      throw Error("--total-steps " + std::to_string(total) + ": the run in '" + run_dir.string() +
+                  "' is complete (" + std::to_string(status->steps_done) +
+                  " steps) and its final checkpoint keeps no replay buffer, so it cannot be "
+                  "extended exactly; extend a run before it finishes, or start a new one");
+    }
+    if (total < status->steps_done) {
+      throw Error("--total-steps " + std::to_string(total) + ": the run in '" + run_dir.string() +
+                  "' has already done " + std::to_string(status->steps_done) + " steps");
+    }
+  }
+  saved.set("run.total_steps", total, "--total-steps");
+  // Recorded at once, so that a later plain --resume (say after a crash) keeps the new length.
+  write_file_atomic(saved_path, saved.to_toml());
+  return saved;
+}
+
+void run_train(const TrainArgs& args) {
+  if (args.help_config) {
+    std::fputs(make_train_config().describe().c_str(), stdout);
+    return;
+  }
+  if (args.resume && args.run_dir.empty()) {
+    throw Error("--resume needs --run-dir (the folder of the run to continue)");
+  }
+  // --resume on a folder that holds no run yet starts it from the options (so one command can
+  // both start and continue a run, as sweeps do).
+  const bool resume_saved =
+      args.resume && std::filesystem::exists(std::filesystem::path(args.run_dir) / "config.toml");
+  const Config config =
+      resume_saved ? resumed_run_config(args, args.run_dir) : config_from_options(args);
 
   TrainRequest request;
   request.config = config;
@@ -56,8 +135,6 @@ void run_train(const TrainArgs& args) {
     request.stop_after_steps = parse_integer(args.stop_after, "--stop-after");
   if (!args.run_dir.empty()) {
     request.run_dir = args.run_dir;
-  } else if (args.resume) {
-    throw Error("--resume needs --run-dir (the folder of the run to continue)");
   } else {
     request.run_dir = (std::filesystem::path(args.runs_root) / default_run_name(config)).string();
   }
@@ -89,7 +166,9 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--run-dir", args->run_dir,
                   "Run folder (default: runs/<env>__<agent>__<seed>__<time>)");
   cmd->add_option("--runs-root", args->runs_root, "Parent of new run folders");
-  cmd->add_flag("--resume", args->resume, "Continue the run in --run-dir from its last checkpoint");
+  cmd->add_flag("--resume", args->resume,
+                "Continue the run in --run-dir from its last checkpoint, with its own config.toml "
+                "(other options must match it; --total-steps extends the run)");
   cmd->add_option("--stop-after", args->stop_after,
                   "Checkpoint and stop at the first episode end after this many steps");
   cmd->add_flag("--quiet", args->quiet, "No live progress line");

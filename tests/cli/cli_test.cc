@@ -1,46 +1,24 @@
 // The command line end to end: bad input gives one clear error line and a non-zero exit, and
 // `arq rollout` reproduces the reference harness's files.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "arq/core/text_io.h"
+#include "cli/arq_process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-Result run(const std::string& arguments) {
-  const std::string command = std::string(ARQ_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t count;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    output.append(buffer.data(), count);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("arq_cli_test_" + std::to_string(getpid()) + "_" + name);
-}
+using arq::test::CommandResult;
+using arq::test::run_arq;
+using arq::test::temp_path;
 
 void expect_clear_error(const std::string& arguments, const std::string& must_mention) {
-  const Result result = run(arguments);
+  const CommandResult result = run_arq(arguments);
   EXPECT_NE(result.exit_code, 0) << arguments;
   EXPECT_NE(result.output.find(must_mention), std::string::npos)
       << arguments << "\noutput: " << result.output;
@@ -78,8 +56,9 @@ TEST(Cli, UniformRolloutReproducesTheReferenceFiles) {
     const fs::path reference = fs::path(ARQ_TEST_DATA_DIR) / "minatar" / "uniform_v1" /
                                (game + "_v1_seed1_uniform_2000.jsonl.gz");
     const fs::path out = temp_path(game + ".jsonl.gz");
-    const Result result = run("rollout --env minatar/" + game + "-v1 --seed 1 --policy uniform " +
-                              "--steps 2000 --out " + out.string());
+    const CommandResult result =
+        run_arq("rollout --env minatar/" + game + "-v1 --seed 1 --policy uniform " +
+                "--steps 2000 --out " + out.string());
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const auto expected = arq::read_lines(reference.string());
     const auto actual = arq::read_lines(out.string());

@@ -42,6 +42,20 @@ bool has_checkpoint(const std::string& run_dir) {
   return fs::exists(checkpoint_dir(run_dir) / "checkpoint.json");
 }
 
+std::optional<CheckpointStatus> checkpoint_status(const std::string& run_dir) {
+  if (!has_checkpoint(run_dir)) return std::nullopt;
+  const std::string sidecar_path = (checkpoint_dir(run_dir) / "checkpoint.json").string();
+  try {
+    const auto sidecar = nlohmann::json::parse(read_file(sidecar_path));
+    CheckpointStatus status;
+    status.steps_done = sidecar.at("steps_done").get<int64_t>();
+    status.finished = sidecar.at("trainer").value("finished", false);
+    return status;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("checkpoint '" + sidecar_path + "': " + e.what());
+  }
+}
+
 void write_checkpoint(const std::string& run_dir, const CheckpointMeta& meta, Agent& agent,
                       const replay::ReplayBuffer* replay) {
   const fs::path dir = checkpoint_dir(run_dir);

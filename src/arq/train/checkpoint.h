@@ -9,6 +9,7 @@
 // sidecar names (a newer model, temporary files) are removed by the next write_checkpoint.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,14 @@ void write_checkpoint(const std::string& run_dir, const CheckpointMeta& meta, Ag
 
 // True if run_dir/checkpoints/checkpoint.json exists.
 bool has_checkpoint(const std::string& run_dir);
+
+// What run_dir's checkpoint.json says, without loading the files it names; nullopt if there is
+// none. Throws arq::Error naming the file if it is not a valid sidecar.
+struct CheckpointStatus {
+  int64_t steps_done = 0;
+  bool finished = false;  // the final checkpoint of a complete run (it keeps no replay buffer)
+};
+std::optional<CheckpointStatus> checkpoint_status(const std::string& run_dir);
 
 // Loads the agent tensors (and, if given, the replay buffer) and returns the sidecar. Throws
 // arq::Error naming the file on any mismatch (missing tensor, wrong shape, corrupt file).
