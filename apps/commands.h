@@ -13,6 +13,7 @@ void add_train_command(CLI::App& app, const std::string& command_line);
 void add_eval_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_render_command(CLI::App& app);
 void add_q_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   arq::cli::add_eval_command(app);
   arq::cli::add_sweep_command(app);
   arq::cli::add_report_command(app);
+  arq::cli::add_render_command(app);
   arq::cli::add_q_command(app);
   try {
     app.parse(argc, argv);
