@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   arq::cli::add_report_command(app);
   arq::cli::add_render_command(app);
   arq::cli::add_q_command(app);
+  arq::cli::add_analyze_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
