@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "arq/core/error.h"
 #include "arq/nn/optimizer.h"
 #include "arq/nn/parameter.h"
 
@@ -32,6 +33,13 @@ class Policy {
   virtual void skip_step(std::span<const float> /*observation*/) {}
   // Per-layer Q-values of the last greedy step, for analysis (empty if not exposed).
   virtual std::vector<std::vector<float>> last_q_values() const { return {}; }
+  // Continuous-action policies (Agent::continuous_actions()): writes action_dim values in
+  // [-1, 1]. `sample`: draw from the stochastic policy with `rng` (training); otherwise the
+  // deterministic action (evaluation). Discrete policies throw arq::Error.
+  virtual void act_continuous(std::span<const float> /*observation*/, bool /*sample*/,
+                              std::mt19937_64& /*rng*/, std::span<float> /*action*/) {
+    throw Error("this agent's policy acts with discrete actions, not continuous ones");
+  }
 };
 
 using Metrics = std::map<std::string, double>;
@@ -45,6 +53,9 @@ class Agent {
  public:
   virtual ~Agent() = default;
   virtual std::string name() const = 0;
+  // false: the agent acts with discrete action indices (Policy::act_greedy); true: with
+  // continuous action vectors (Policy::act_continuous) and learns from a continuous replay.
+  virtual bool continuous_actions() const { return false; }
   virtual std::unique_ptr<Policy> make_policy() = 0;
   // Names of the scalars update() returns (the metrics.csv columns), fixed for the run.
   virtual std::vector<std::string> metric_names() const = 0;

@@ -2,19 +2,27 @@
 
 #include "arq/agents/dqn/dqn_agent.h"
 #include "arq/agents/local_agent.h"
+#include "arq/agents/sac/sac_agent.h"
 #include "arq/core/error.h"
 
 namespace arq {
 
 std::unique_ptr<Agent> make_agent(const Config& config, const EnvSpec& spec) {
   const std::string& kind = config.get_string("run.agent");
+  if (kind == "sac")
+    return std::make_unique<sac::SacAgent>(sac::sac_options_from_config(config, spec));
+  if ((kind == "arq" || kind == "ad" || kind == "dqn") && !spec.discrete()) {
+    throw Error("run.agent '" + kind + "' needs discrete actions, but run.env '" + spec.id +
+                "' has continuous ones: use its bang-bang version ('" + spec.id +
+                ":bangbang') or run.agent = \"sac\"");
+  }
   if (kind == "arq" || kind == "ad") {
     return std::make_unique<local::LocalAgent>(
         local::local_agent_options_from_config(config, spec));
   }
   if (kind == "dqn")
     return std::make_unique<dqn::DqnAgent>(dqn::dqn_options_from_config(config, spec));
-  throw Error("config run.agent: unknown agent '" + kind + "' (expected arq, ad or dqn)");
+  throw Error("config run.agent: unknown agent '" + kind + "' (expected arq, ad, dqn or sac)");
 }
 
 }  // namespace arq

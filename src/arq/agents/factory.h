@@ -1,5 +1,5 @@
 #pragma once
-// Builds the agent named by run.agent (arq | ad | dqn) for an environment.
+// Builds the agent named by run.agent (arq | ad | dqn | sac) for an environment.
 #include <memory>
 
 #include "arq/agents/agent.h"

@@ -1,5 +1,6 @@
 #include "arq/train/evaluation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -22,6 +23,9 @@ EvalResult evaluate(Env& env, Policy& policy, const EvalSettings& settings, std:
   EvalResult result;
   std::vector<float> obs(env.spec().obs_size());
   std::uniform_real_distribution<double> coin(0.0, 1.0);
+  const bool continuous = !env.spec().discrete();
+  std::vector<float> continuous_action(continuous ? env.spec().action_dim : 0);
+  std::vector<double> env_action(continuous_action.size());
   for (int64_t e = 0; e < settings.episodes; ++e) {
     env.reset();
     policy.begin_episode();
@@ -29,14 +33,22 @@ EvalResult evaluate(Env& env, Policy& policy, const EvalSettings& settings, std:
     double episode_return = 0.0;
     int64_t length = 0;
     while (length < settings.max_steps) {
-      int action;
-      if (coin(rng) < settings.epsilon) {
-        action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
-        policy.skip_step(obs);
+      StepResult step;
+      if (continuous) {
+        // The deterministic action (tanh of the mean); epsilon does not apply.
+        policy.act_continuous(obs, false, rng, continuous_action);
+        std::copy(continuous_action.begin(), continuous_action.end(), env_action.begin());
+        step = env.step_continuous(env_action);
       } else {
-        action = policy.act_greedy(obs);
+        int action;
+        if (coin(rng) < settings.epsilon) {
+          action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
+          policy.skip_step(obs);
+        } else {
+          action = policy.act_greedy(obs);
+        }
+        step = env.step(action);
       }
-      const StepResult step = env.step(action);
       ++length;
       episode_return += step.reward;
       env.observation(obs);

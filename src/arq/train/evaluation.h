@@ -1,6 +1,7 @@
 #pragma once
 // Evaluation: whole episodes with an epsilon-greedy policy on a separate environment (the
-// papers' protocol: 10 episodes at epsilon 0.05).
+// papers' protocol: 10 episodes at epsilon 0.05). Continuous-action environments are played with
+// the policy's deterministic action (SAC: tanh of the mean), and epsilon is ignored.
 #include <cstdint>
 #include <random>
 #include <vector>

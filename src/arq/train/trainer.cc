@@ -137,11 +137,14 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   auto env = make_env(c.get_string("run.env"), env_options);
   auto eval_env = make_env(c.get_string("run.env"), env_options);
   const EnvSpec spec = env->spec();
-  if (!spec.discrete()) {
-    throw Error("run.env '" + spec.id + "' has continuous actions; the Q-learning agents need a " +
-                "discrete (e.g. bang-bang) version");
-  }
   auto agent = make_agent(c, spec);
+  const bool continuous = !spec.discrete();
+  if (agent->continuous_actions() != continuous) {
+    throw Error("run.agent '" + agent->name() + "' acts with " +
+                (agent->continuous_actions() ? "continuous" : "discrete") +
+                " actions, but run.env '" + spec.id + "' has " +
+                (continuous ? "continuous" : "discrete") + " ones");
+  }
   auto policy = agent->make_policy();
   auto eval_policy = agent->make_policy();
 
@@ -151,6 +154,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   replay_config.capacity = c.get_int("replay.capacity");
   replay_config.obs_shape = spec.obs_shape;
   replay_config.binary_observations = spec.id.rfind("minatar/", 0) == 0;
+  replay_config.action_dim = continuous ? spec.action_dim : 0;
   replay::ReplayBuffer replay(replay_config);
 
   // Counters and logging state.
@@ -269,8 +273,28 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   ProgressLine progress(total, step);
 
-  while (step < total) {
-    const double epsilon = epsilon_at(step, c);
+  // Continuous control (SAC): uniform random actions for the first learning_starts steps (the
+  // "seed steps"), then samples of the agent's stochastic policy; "epsilon" logs which one.
+  std::vector<float> continuous_action(continuous ? spec.action_dim : 0);
+  std::vector<double> env_action(continuous_action.size());
+  auto act_continuous = [&](double& epsilon) {
+    epsilon = step < learning_starts ? 1.0 : 0.0;
+    if (step < learning_starts) {
+      for (float& value : continuous_action) {
+        value = static_cast<float>(static_cast<double>(explore_rng() >> 11) * 0x1.0p-52 - 1.0);
+      }
+    } else {
+      policy->act_continuous(obs, true, explore_rng, continuous_action);
+    }
+    std::copy(continuous_action.begin(), continuous_action.end(), env_action.begin());
+    const StepResult result = env->step_continuous(env_action);
+    env->observation(next_obs);
+    replay.add_continuous(obs, continuous_action, static_cast<float>(result.reward), next_obs,
+                          result.terminated, result.truncated);
+    return result;
+  };
+
+  auto act_discrete = [&](double epsilon) {
     int action;
     if (coin(explore_rng) < epsilon) {
       action = static_cast<int>(explore_rng() % static_cast<uint64_t>(spec.num_actions));
@@ -286,6 +310,18 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     env->observation(next_obs);
     replay.add(obs, action, static_cast<float>(result.reward), next_obs, result.terminated,
                result.truncated);
+    return result;
+  };
+
+  while (step < total) {
+    double epsilon = 0.0;
+    StepResult result;
+    if (continuous) {
+      result = act_continuous(epsilon);
+    } else {
+      epsilon = epsilon_at(step, c);
+      result = act_discrete(epsilon);
+    }
     episode_return += result.reward;
     ++episode_length;
     const int64_t t = step;  // index of the step just taken

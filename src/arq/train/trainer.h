@@ -1,5 +1,6 @@
 #pragma once
-// The training loop: act (epsilon-greedy), step, store, update every k steps, sync targets,
+// The training loop: act (epsilon-greedy, or for continuous actions random seed steps then the
+// stochastic policy), step, store, update every k steps, sync targets,
 // evaluate, log, checkpoint. It owns the environments, the replay buffer and the run folder.
 #include <functional>
 #include <memory>
