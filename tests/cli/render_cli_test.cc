@@ -1,16 +1,13 @@
 // `arq render` end to end: clear errors for bad input, and GIFs that decode to one frame per
 // environment step (plus the reset frame) for random and checkpoint policies.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <string>
 
 #include "arq/core/text_io.h"
+#include "cli/arq_process.h"
 #include "render/gif_decoder.h"
 
 namespace {
@@ -18,30 +15,11 @@ namespace {
 namespace fs = std::filesystem;
 using arq::render::testing::decode_gif;
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-Result run(const std::string& arguments) {
-  const std::string command = std::string(ARQ_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t count;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    output.append(buffer.data(), count);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("arq_render_test_" + std::to_string(getpid()) + "_" + name);
-}
+using arq::test::run_arq;
+using arq::test::temp_path;
 
 void expect_clear_error(const std::string& arguments, const std::string& must_mention) {
-  const Result result = run(arguments);
+  const auto result = run_arq(arguments);
   EXPECT_NE(result.exit_code, 0) << arguments;
   EXPECT_NE(result.output.find(must_mention), std::string::npos)
       << arguments << "\noutput: " << result.output;
@@ -85,7 +63,7 @@ TEST(RenderCli, UniformMinAtarEpisodesBecomeFrames) {
       "render --policy uniform --env minatar/breakout-v1 --episodes 2 "
       "--max-steps 40 --scale 2 --seed 3 --out " +
       out.string();
-  const Result result = run(command);
+  const auto result = run_arq(command);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const std::vector<int> lengths = episode_lengths(result.output);
   ASSERT_EQ(lengths.size(), 2u) << result.output;
@@ -103,22 +81,22 @@ TEST(RenderCli, UniformMinAtarEpisodesBecomeFrames) {
   EXPECT_EQ(first[2 * 20 + 5], 4);
   EXPECT_EQ(first[6 * 20 + 5], 4);
   // Same seed, same file.
-  ASSERT_EQ(run(command).exit_code, 0);
+  ASSERT_EQ(run_arq(command).exit_code, 0);
   EXPECT_EQ(arq::read_file(out.string()), bytes);
   fs::remove(out);
 }
 
 TEST(RenderCli, CheckpointPolicyPlaysItsOwnEnvironment) {
   const fs::path run_dir = temp_path("run");
-  const Result trained =
-      run("train --env minatar/breakout-v1 --total-steps 200 --set run.learning_starts=100 "
-          "--set run.eval_episodes=1 --set run.eval_max_steps=50 --set replay.capacity=1000 "
-          "--set local.widths=[16,16] --quiet --run-dir " +
-          run_dir.string());
+  const auto trained = run_arq(
+      "train --env minatar/breakout-v1 --total-steps 200 --set run.learning_starts=100 "
+      "--set run.eval_episodes=1 --set run.eval_max_steps=50 --set replay.capacity=1000 "
+      "--set local.widths=[16,16] --quiet --run-dir " +
+      run_dir.string());
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
   const fs::path out = temp_path("greedy.gif");
-  const Result result = run("render --checkpoint " + (run_dir / "checkpoints").string() +
-                            " --max-steps 30 --scale 1 --seed 2 --out " + out.string());
+  const auto result = run_arq("render --checkpoint " + (run_dir / "checkpoints").string() +
+                              " --max-steps 30 --scale 1 --seed 2 --out " + out.string());
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("at step 200"), std::string::npos) << result.output;
   const std::vector<int> lengths = episode_lengths(result.output);
@@ -138,10 +116,10 @@ TEST(RenderCli, CheckpointPolicyPlaysItsOwnEnvironment) {
 
 TEST(RenderCli, UniformDmcWalker) {
   const fs::path out = temp_path("walker.gif");
-  const Result result =
-      run("render --policy uniform --env dmc/walker-walk --max-steps 6 "
-          "--size 48 --seed 1 --out " +
-          out.string());
+  const auto result = run_arq(
+      "render --policy uniform --env dmc/walker-walk --max-steps 6 "
+      "--size 48 --seed 1 --out " +
+      out.string());
   if (result.exit_code != 0 && result.output.find("offscreen rendering") != std::string::npos) {
     GTEST_SKIP() << "no headless OpenGL context on this machine: " << result.output;
   }
