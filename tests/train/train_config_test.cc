@@ -4,6 +4,7 @@
 
 #include <tuple>
 
+#include "arq/agents/factory.h"
 #include "arq/agents/local_agent.h"
 
 namespace arq {
@@ -20,8 +21,10 @@ TEST(TrainConfig, ResolvedTomlRoundTripsThroughTheSchema) {
 }
 
 TEST(TrainConfig, EveryPresetLoads) {
-  for (const char* preset : {"arq-minatar.toml", "ad-minatar.toml", "dqn-minatar.toml",
-                             "arq-minatar-cpu.toml", "ad-minatar-cpu.toml"}) {
+  for (const char* preset :
+       {"arq-minatar.toml", "ad-minatar.toml", "dqn-minatar.toml", "arq-minatar-cpu.toml",
+        "ad-minatar-cpu.toml", "arq-dmc.toml", "arq-dmc-cpu.toml", "ad-dmc.toml", "sac-dmc.toml",
+        "sac-dmc-cpu.toml"}) {
     Config c = make_train_config();
     EXPECT_NO_THROW(c.load_toml_file(std::string(ARQ_SOURCE_DIR) + "/configs/" + preset)) << preset;
   }
@@ -35,13 +38,59 @@ TEST(TrainConfig, PresetsSelectTheReleasedCells) {
            {"arq-minatar.toml", local::CellKind::kArq, true},
            {"arq-minatar-cpu.toml", local::CellKind::kArq, true},
            {"ad-minatar.toml", local::CellKind::kAd, false},
-           {"ad-minatar-cpu.toml", local::CellKind::kAd, false}}) {
+           {"ad-minatar-cpu.toml", local::CellKind::kAd, false},
+           {"arq-dmc.toml", local::CellKind::kArq, true},
+           {"arq-dmc-cpu.toml", local::CellKind::kArq, true},
+           {"ad-dmc.toml", local::CellKind::kAd, false}}) {
     Config c = make_train_config();
     c.load_toml_file(std::string(ARQ_SOURCE_DIR) + "/configs/" + preset);
     const auto options = local::local_agent_options_from_config(c, breakout);
     EXPECT_EQ(options.stack.cell.kind, kind) << preset;
     EXPECT_EQ(options.stack.cell.action_conditioning, conditioned) << preset;
   }
+}
+
+// The DMC presets carry the released DMC settings (algorithms.md §6.1) on bang-bang tasks, and
+// build their agents for the task they name.
+TEST(TrainConfig, DmcPresetsCarryTheReleasedSettings) {
+  auto load = [](const char* preset) {
+    Config c = make_train_config();
+    c.load_toml_file(std::string(ARQ_SOURCE_DIR) + "/configs/" + preset);
+    return c;
+  };
+  const EnvSpec cheetah_bangbang{"dmc/cheetah-run:bangbang", {17}, 64, 0};
+  for (const char* preset : {"arq-dmc.toml", "arq-dmc-cpu.toml", "ad-dmc.toml"}) {
+    const Config c = load(preset);
+    EXPECT_EQ(c.get_string("run.env"), "dmc/cheetah-run:bangbang") << preset;
+    EXPECT_DOUBLE_EQ(c.get_double("optim.lr"), 2.5e-4) << preset;
+    EXPECT_NO_THROW(make_agent(c, cheetah_bangbang)) << preset;
+  }
+  const Config arq = load("arq-dmc.toml");
+  EXPECT_EQ(arq.get_ints("local.widths"), (std::vector<int64_t>{128, 96, 96}));
+  EXPECT_EQ(arq.get_string("local.action_code"), "binary");
+  EXPECT_DOUBLE_EQ(arq.get_double("optim.max_grad_norm"), 0.1);
+  EXPECT_DOUBLE_EQ(arq.get_double("explore.decay_fraction"), 0.25);
+  EXPECT_EQ(arq.get_int("replay.batch_size"), 512);
+  EXPECT_EQ(load("arq-dmc-cpu.toml").get_ints("local.widths"), (std::vector<int64_t>{64, 48, 48}));
+  const Config ad = load("ad-dmc.toml");
+  EXPECT_EQ(ad.get_int("run.train_frequency"), 2);
+  EXPECT_DOUBLE_EQ(ad.get_double("optim.max_grad_norm"), 1.0);
+
+  const EnvSpec cheetah{"dmc/cheetah-run", {17}, 0, 6};
+  for (const char* preset : {"sac-dmc.toml", "sac-dmc-cpu.toml"}) {
+    const Config c = load(preset);
+    EXPECT_EQ(c.get_string("run.agent"), "sac") << preset;
+    EXPECT_EQ(c.get_string("run.env"), "dmc/cheetah-run") << preset;
+    EXPECT_EQ(c.get_int("run.learning_starts"), 5000) << preset;
+    EXPECT_EQ(c.get_int("run.target_update_frequency"), 2) << preset;
+    EXPECT_DOUBLE_EQ(c.get_double("optim.adam_b2"), 0.999) << preset;
+    const auto agent = make_agent(c, cheetah);
+    EXPECT_TRUE(agent->continuous_actions()) << preset;
+  }
+  EXPECT_EQ(load("sac-dmc.toml").get_int("sac.hidden"), 1024);
+  EXPECT_EQ(load("sac-dmc.toml").get_int("replay.batch_size"), 1024);
+  EXPECT_EQ(load("sac-dmc-cpu.toml").get_int("sac.hidden"), 256);
+  EXPECT_EQ(load("sac-dmc-cpu.toml").get_int("replay.batch_size"), 256);
 }
 
 }  // namespace
