@@ -100,10 +100,16 @@ Actor load_actor(const RenderArgs& args, std::string& env_id, EnvOptions& env_op
   actor.agent = make_agent(config, make_env(env_id, env_options)->spec());
   const CheckpointMeta meta = read_checkpoint(run_dir.string(), *actor.agent, nullptr);
   actor.policy = actor.agent->make_policy();
-  char description[160];
-  std::snprintf(description, sizeof(description), "%s at step %lld (greedy, epsilon %g)",
+  char mode[64];
+  if (actor.agent->continuous_actions()) {
+    std::snprintf(mode, sizeof(mode), "deterministic action");
+  } else {
+    std::snprintf(mode, sizeof(mode), "greedy, epsilon %g", args.epsilon);
+  }
+  char description[200];
+  std::snprintf(description, sizeof(description), "%s at step %lld (%s)",
                 config.get_string("run.agent").c_str(), static_cast<long long>(meta.steps_done),
-                args.epsilon);
+                mode);
   actor.description = description;
   return actor;
 }
@@ -133,6 +139,7 @@ void run_render(const RenderArgs& args) {
   std::vector<uint8_t> frame(static_cast<size_t>(frames->width()) * frames->height());
   std::vector<float> obs(spec.obs_size());
   std::vector<double> continuous_action(spec.action_dim);
+  std::vector<float> policy_action(spec.action_dim);
   std::mt19937_64 rng(args.seed);
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   std::uniform_real_distribution<double> uniform_action(-1.0, 1.0);
@@ -148,10 +155,13 @@ void run_render(const RenderArgs& args) {
       StepResult step;
       if (!spec.discrete()) {
         if (actor.policy) {
-          throw Error("the checkpoint's agent acts with discrete actions but '" + env_id +
-                      "' is continuous");
+          // The deterministic action (e.g. SAC's tanh of the mean); epsilon does not apply, as
+          // in evaluation.
+          actor.policy->act_continuous(obs, /*sample=*/false, rng, policy_action);
+          std::copy(policy_action.begin(), policy_action.end(), continuous_action.begin());
+        } else {
+          for (double& value : continuous_action) value = uniform_action(rng);
         }
-        for (double& value : continuous_action) value = uniform_action(rng);
         step = env->step_continuous(continuous_action);
       } else {
         int action;
