@@ -43,28 +43,60 @@ StackOptions stack_options(const UpdateCase& c) {
 
 // Multiply-accumulates of one update under the §13 model: 2·window h-path passes for the
 // contexts, shared state projections for the online-next, target-next and loss passes, A + 1 + 1
-// bilinear blocks per sample, and the backward of the taken action.
-double model_macs(const UpdateCase& c) {
-  const StackOptions options = stack_options(c);
-  const double b = kBatch, k = options.cell.heads, a = c.actions;
+// bilinear blocks per sample, and the backward of the taken action. X is counted as dense.
+double model_macs(const StackOptions& options, int batch, int window) {
+  const double b = batch, k = options.cell.heads, a = options.cell.actions;
+  const bool arq = options.cell.kind == CellKind::kArq;
   double contexts = 0, shared = 0, per_action = 0, backward = 0;
   for (int l = 0; l < options.layers(); ++l) {
     const double d = options.input_width(l), h = options.widths[l];
     CellOptions cell = options.cell;
     cell.hidden = options.widths[l];
-    const double e = cell.code_width(), z2 = cell.z2_width() / (cell.action_conditioning ? 1 : a);
-    contexts += 2.0 * kWindow * d * h;
+    const double e = cell.code_width(), z2 = cell.z2_width();
+    contexts += 2.0 * window * d * h;
     shared += d * h + d * k * h + d * z2;
     // ARQ: the H×H block (K+1)·H² per action; AD: one row per action, K·H + H.
-    const double block = c.kind == CellKind::kArq ? (k + 1) * h * h : (k + 1) * h;
+    const double block = arq ? (k + 1) * h * h : (k + 1) * h;
     per_action += block;
-    backward += d * h + (d + e) * (k * h + z2) +
-                (c.kind == CellKind::kArq ? (2 + 2 * k) * h * h : (2 + 2 * k) * h);
+    backward += d * h + (d + e) * (k * h + z2) + (arq ? (2 + 2 * k) * h * h : (2 + 2 * k) * h);
   }
   const double online_next = shared + a * per_action;
   const double target_next = shared + per_action;
   const double loss_forward = shared + per_action;
   return b * (contexts + online_next + target_next + loss_forward + backward);
+}
+
+// Multiply-accumulates the implementation actually executes for one update (ARQ cells, code
+// norm order), term by term as the code does it:
+//  - products with X skip the observation's zeros when they are at most 25 % of it, so the
+//    observation columns cost `nonzeros` (per row, measured on the batch) instead of S;
+//  - each bilinear block does what the model counts plus, per state-action pair, Z1's K×K Gram
+//    matrix (K(K+1)/2·H) and every row's σ from it (K²·H);
+//  - the backward recomputes the normalised rows (K·H² per pair) instead of storing them;
+//  - the loss pass repeats the h-path of the last online context step (the model counts it
+//    too), and the action-code rows are tabulated once per call (A·E·(K·H + K·H), negligible).
+double executed_macs(const StackOptions& options, int batch, int window, double nonzeros) {
+  const double b = batch, k = options.cell.heads, a = options.cell.actions;
+  const double s = options.observation_size;
+  const bool sparse = nonzeros <= LocalCell::kSparseDensityLimit * s;
+  double contexts = 0, online_next = 0, target_next = 0, loss = 0, per_call = 0;
+  for (int l = 0; l < options.layers(); ++l) {
+    const double d = options.input_width(l), h = options.widths[l];
+    CellOptions cell = options.cell;
+    cell.hidden = options.widths[l];
+    const double e = cell.code_width(), z = k * h + cell.z2_width();
+    const bool has_observation = l == 0 || options.input_skip;
+    const double active = sparse && has_observation ? d - s + nonzeros : d;
+    const double forward_block = (k + 1) * h * h + k * (k + 1) / 2 * h + k * k * h;
+    const double backward_block = (3 * k + 2) * h * h;
+    contexts += 2.0 * window * active * h;
+    const double shared = active * (h + z);
+    online_next += shared + a * forward_block;
+    target_next += shared + forward_block;
+    loss += shared + forward_block + backward_block + active * (h + z) + e * z;
+    per_call += 3 * a * e * z;
+  }
+  return b * (contexts + online_next + target_next + loss) + per_call;
 }
 
 void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
@@ -93,9 +125,22 @@ void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
     const auto metrics = learner.update(batch);
     benchmark::DoNotOptimize(metrics.data());
   }
+  const double model = model_macs(options, kBatch, kWindow);
   state.counters["GFLOP/s(model)"] =
-      benchmark::Counter(2.0 * model_macs(c) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["GMAC(model)"] = model_macs(c) * 1e-9;
+      benchmark::Counter(2.0 * model * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GMAC(model)"] = model * 1e-9;
+  if (c.kind == CellKind::kArq) {
+    size_t nonzeros = 0;
+    for (const float v : windows) nonzeros += v != 0.0f;
+    for (const float v : next) nonzeros += v != 0.0f;
+    const double per_row = static_cast<double>(nonzeros) / (kBatch * (kWindow + 1.0));
+    const double executed = executed_macs(options, kBatch, kWindow, per_row);
+    state.counters["GMAC(executed)"] = executed * 1e-9;
+    state.counters["executed/model"] = executed / model;
+    // The same implementation on a dense observation: its own overhead over the model.
+    state.counters["executed/model(dense)"] =
+        executed_macs(options, kBatch, kWindow, c.observation_size) / model;
+  }
 }
 
 BENCHMARK_CAPTURE(BM_LocalUpdate, arq_breakout,
@@ -195,6 +240,17 @@ void BM_CpuPresetUpdate(benchmark::State& state) {
     const Metrics metrics = agent.update(*play.replay, rng);
     benchmark::DoNotOptimize(metrics.size());
   }
+  const LocalAgentOptions options = cpu_preset_options(play.observation_size, play.actions);
+  size_t nonzeros = 0;
+  for (const float v : play.observations) nonzeros += v != 0.0f;
+  const double per_row = static_cast<double>(nonzeros) / play.episode_start.size();
+  const int window = options.context_window + 1;
+  const double model = model_macs(options.stack, options.batch_size, window);
+  const double executed = executed_macs(options.stack, options.batch_size, window, per_row);
+  state.counters["GMAC(model)"] = model * 1e-9;
+  state.counters["GMAC(executed)"] = executed * 1e-9;
+  state.counters["GFLOP/s(executed)"] =
+      benchmark::Counter(2.0 * executed * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   // Seconds per update times updates per 1M steps (kInvert turns the rate into a time).
   state.counters["s_per_1M_steps(updates)"] = benchmark::Counter(
       kPresetTrainFrequency / kPresetSteps,

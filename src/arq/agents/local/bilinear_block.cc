@@ -371,7 +371,8 @@ void BilinearBlock::backward(const float* z2, int z2_stride, int rows, const flo
   load_h(h);
   std::fill(grad_z1, grad_z1 + static_cast<size_t>(heads_) * stride_, 0.0f);
   if (order_ == NormOrder::kCode) {
-    compute_row_scales(z2, z2_stride, rows);
+    // With saved tanh rows the forward pass just ran on these inputs and left the row scales.
+    if (saved == nullptr) compute_row_scales(z2, z2_stride, rows);
     backward_code(z2, z2_stride, rows, grad_y, grad_z1, grad_z2, grad_z2_stride, grad_h, saved);
   } else {
     if (grad_scale == nullptr || grad_bias == nullptr) {

@@ -54,7 +54,9 @@ class BilinearBlock {
   void forward(const float* z2, int z2_stride, int rows, const float* h, float* y,
                float* saved = nullptr);
 
-  // Gradients of forward() with the same inputs, given dL/dy (length rows):
+  // Gradients of forward() with the same inputs, given dL/dy (length rows). `saved` is what
+  // that forward() stored; it must then have been this block's last call (its row scales are
+  // reused too).
   //   grad_z1 [heads, stride()]               overwritten (padding columns are garbage)
   //   grad_z2[k·grad_z2_stride + g]           overwritten
   //   grad_h (length hidden)                  accumulated
