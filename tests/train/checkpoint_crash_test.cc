@@ -20,18 +20,15 @@
 #include "arq/train/checkpoint.h"
 #include "arq/train/train_config.h"
 #include "arq/train/trainer.h"
+#include "train/train_run.h"
 
 namespace arq {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("arq_crash_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+using test::fresh_run_dir;
+using test::train_quietly;
 
 Config tiny_dqn_config() {
   Config c = make_train_config();
@@ -45,16 +42,6 @@ Config tiny_dqn_config() {
     c.apply_override(line);
   }
   return c;
-}
-
-TrainSummary train_in(const Config& c, const fs::path& dir, bool resume, int64_t stop = -1) {
-  TrainRequest request;
-  request.config = c;
-  request.run_dir = dir.string();
-  request.resume = resume;
-  request.quiet = true;
-  request.stop_after_steps = stop;
-  return train(request, make_agent);
 }
 
 // Runs `work` in a child process and SIGKILLs it after `delay` unless it ends first. Returns
@@ -120,7 +107,7 @@ TEST(CheckpointCrash, KilledWriterAlwaysLeavesTheLastCheckpointLoadable) {
   replay::ReplayConfig replay_config;
   replay_config.capacity = 600;
   replay_config.obs_shape = {4096};  // float observations: 16 KB per slot
-  const fs::path run = fresh_dir("writer");
+  const fs::path run = fresh_run_dir("crash_writer");
   const fs::path checkpoints = run / "checkpoints";
 
   std::mt19937_64 delays(20240611);
@@ -183,15 +170,15 @@ TEST(CheckpointCrash, KilledTrainingResumesToTheSameResult) {
   Config config = tiny_dqn_config();
   config.apply_override("run.checkpoint_frequency=100");
   const EnvSpec spec = make_env("minatar/breakout-v1")->spec();
-  const fs::path whole = fresh_dir("whole"), killed = fresh_dir("killed");
-  ASSERT_TRUE(train_in(config, whole, false).finished);
+  const fs::path whole = fresh_run_dir("crash_whole"), killed = fresh_run_dir("crash_killed");
+  ASSERT_TRUE(train_quietly(config, whole, false).finished);
 
   std::mt19937_64 delays(7);
   int64_t last_step = 0;
   bool finished = false;
   for (int round = 0; round < 10 && !finished; ++round) {
     std::uniform_int_distribution<int> delay_us(20'000, 250'000);
-    finished = run_child_and_kill([&] { train_in(config, killed, true); },
+    finished = run_child_and_kill([&] { train_quietly(config, killed, true); },
                                   std::chrono::microseconds(delay_us(delays)));
     if (finished) break;
     if (!has_checkpoint(killed.string())) {
@@ -214,7 +201,7 @@ TEST(CheckpointCrash, KilledTrainingResumesToTheSameResult) {
   if (!finished) {
     const bool resume = has_checkpoint(killed.string());
     if (!resume) fs::remove_all(killed);
-    ASSERT_TRUE(train_in(config, killed, resume).finished);
+    ASSERT_TRUE(train_quietly(config, killed, resume).finished);
   }
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
     EXPECT_EQ(read_file((whole / file).string()), read_file((killed / file).string())) << file;
@@ -236,9 +223,10 @@ TEST(CheckpointCrash, KilledTrainingResumesToTheSameResult) {
 TEST(CheckpointCrash, LeftoversOfAKilledWriterDoNotConfuseTheNextRun) {
   Config config = tiny_dqn_config();
   config.apply_override("run.checkpoint_frequency=500");
-  const fs::path whole = fresh_dir("left_whole"), parts = fresh_dir("left_parts");
-  train_in(config, whole, false);
-  const TrainSummary stopped = train_in(config, parts, false, 900);
+  const fs::path whole = fresh_run_dir("crash_left_whole"),
+                 parts = fresh_run_dir("crash_left_parts");
+  train_quietly(config, whole, false);
+  const TrainSummary stopped = train_quietly(config, parts, false, 900);
   ASSERT_FALSE(stopped.finished);
   const fs::path checkpoints = parts / "checkpoints";
   const std::string sidecar = read_file((checkpoints / "checkpoint.json").string());
@@ -258,7 +246,7 @@ TEST(CheckpointCrash, LeftoversOfAKilledWriterDoNotConfuseTheNextRun) {
   auto agent = make_agent(config, spec);
   EXPECT_EQ(read_checkpoint(parts.string(), *agent, nullptr).steps_done, stopped.steps);
 
-  ASSERT_TRUE(train_in(config, parts, true).finished);
+  ASSERT_TRUE(train_quietly(config, parts, true).finished);
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
     EXPECT_EQ(read_file((whole / file).string()), read_file((parts / file).string())) << file;
   }

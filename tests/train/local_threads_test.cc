@@ -1,7 +1,6 @@
 // `local.threads`: the config key reaches the local learner, and a run with a fixed thread count
 // repeats bit for bit.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -12,6 +11,7 @@
 #include "arq/env/registry.h"
 #include "arq/train/train_config.h"
 #include "arq/train/trainer.h"
+#include "train/train_run.h"
 
 namespace arq {
 namespace {
@@ -64,15 +64,8 @@ TEST(LocalThreads, TwoThreadsRepeatBitForBit) {
   const Config c = small_arq_config(2);
   std::vector<fs::path> dirs;
   for (const char* name : {"a", "b"}) {
-    const fs::path dir =
-        fs::temp_directory_path() /
-        ("arq_local_threads_test_" + std::string(name) + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    TrainRequest request;
-    request.config = c;
-    request.run_dir = dir.string();
-    request.quiet = true;
-    ASSERT_TRUE(train(request, make_agent).finished);
+    const fs::path dir = test::fresh_run_dir(std::string("threads_") + name);
+    ASSERT_TRUE(test::train_quietly(c, dir).finished);
     dirs.push_back(dir);
   }
   const std::string metrics = read_file((dirs[0] / "metrics.csv").string());
