@@ -63,29 +63,20 @@ EGLDisplay open_headless_display(std::string& tried) {
   return EGL_NO_DISPLAY;
 }
 
-// EGL hands out one display per device and does not count eglInitialize calls: terminating it
-// would break every other context on it. So contexts share one display, terminated with the last.
-std::mutex display_mutex;
-EGLDisplay shared_display = EGL_NO_DISPLAY;
-int display_users = 0;
-
-EGLDisplay acquire_display() {
-  std::lock_guard lock(display_mutex);
-  if (display_users == 0) {
+// EGL hands out one display per device and does not count eglInitialize calls, so terminating
+// it would break every other context on it. All contexts share one display, opened on first use
+// and kept for the life of the process: terminating it at the end would only unload the driver,
+// leaving its remaining allocations without a module to name in leak reports.
+EGLDisplay shared_display() {
+  static std::mutex mutex;
+  static EGLDisplay display = EGL_NO_DISPLAY;
+  std::lock_guard lock(mutex);
+  if (display == EGL_NO_DISPLAY) {
     std::string tried;
-    shared_display = open_headless_display(tried);
-    if (shared_display == EGL_NO_DISPLAY) throw Error("offscreen rendering (EGL): " + tried);
+    display = open_headless_display(tried);
+    if (display == EGL_NO_DISPLAY) throw Error("offscreen rendering (EGL): " + tried);
   }
-  ++display_users;
-  return shared_display;
-}
-
-void release_display() {
-  std::lock_guard lock(display_mutex);
-  if (--display_users == 0) {
-    eglTerminate(shared_display);
-    shared_display = EGL_NO_DISPLAY;
-  }
+  return display;
 }
 
 }  // namespace
@@ -96,46 +87,31 @@ struct OffscreenGl::Impl {
 };
 
 OffscreenGl::OffscreenGl(int /*width*/, int /*height*/) : impl_(std::make_unique<Impl>()) {
-  impl_->display = acquire_display();
+  impl_->display = shared_display();
   // MuJoCo draws into its own framebuffer object, so the context needs no surface at all.
-  const EGLint config_attributes[] = {EGL_SURFACE_TYPE,
-                                      EGL_PBUFFER_BIT,
-                                      EGL_RENDERABLE_TYPE,
-                                      EGL_OPENGL_BIT,
-                                      EGL_RED_SIZE,
-                                      8,
-                                      EGL_GREEN_SIZE,
-                                      8,
-                                      EGL_BLUE_SIZE,
-                                      8,
-                                      EGL_ALPHA_SIZE,
-                                      8,
-                                      EGL_DEPTH_SIZE,
-                                      24,
-                                      EGL_STENCIL_SIZE,
-                                      8,
-                                      EGL_NONE};
+  // clang-format off
+  const EGLint config_attributes[] = {
+      EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,
+      EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8, EGL_ALPHA_SIZE, 8,
+      EGL_DEPTH_SIZE, 24, EGL_STENCIL_SIZE, 8, EGL_NONE};
+  // clang-format on
   EGLConfig config;
   EGLint configs = 0;
   if (!eglChooseConfig(impl_->display, config_attributes, &config, 1, &configs) || configs < 1) {
-    release_display();
     throw Error("offscreen rendering (EGL): no RGBA8 + depth24 OpenGL config (" + egl_error_text() +
                 ")");
   }
   if (!eglBindAPI(EGL_OPENGL_API)) {
-    release_display();
     throw Error("offscreen rendering (EGL): desktop OpenGL is unavailable (" + egl_error_text() +
                 ")");
   }
   impl_->context = eglCreateContext(impl_->display, config, EGL_NO_CONTEXT, nullptr);
   if (impl_->context == EGL_NO_CONTEXT) {
-    release_display();
     throw Error("offscreen rendering (EGL): eglCreateContext failed (" + egl_error_text() + ")");
   }
   if (!eglMakeCurrent(impl_->display, EGL_NO_SURFACE, EGL_NO_SURFACE, impl_->context)) {
     const std::string error = egl_error_text();
     eglDestroyContext(impl_->display, impl_->context);
-    release_display();
     throw Error("offscreen rendering (EGL): eglMakeCurrent failed (" + error + ")");
   }
 }
@@ -143,7 +119,6 @@ OffscreenGl::OffscreenGl(int /*width*/, int /*height*/) : impl_(std::make_unique
 OffscreenGl::~OffscreenGl() {
   eglMakeCurrent(impl_->display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
   eglDestroyContext(impl_->display, impl_->context);
-  release_display();
 }
 
 void OffscreenGl::make_current() {
