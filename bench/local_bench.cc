@@ -72,7 +72,6 @@ double model_macs(const StackOptions& options, int batch, int window) {
 //    observation columns cost `nonzeros` (per row, measured on the batch) instead of S;
 //  - each bilinear block does what the model counts plus, per state-action pair, Z1's K×K Gram
 //    matrix (K(K+1)/2·H) and every row's σ from it (K²·H);
-//  - the backward recomputes the normalised rows (K·H² per pair) instead of storing them;
 //  - the loss pass repeats the h-path of the last online context step (the model counts it
 //    too), and the action-code rows are tabulated once per call (A·E·(K·H + K·H), negligible).
 double executed_macs(const StackOptions& options, int batch, int window, double nonzeros) {
@@ -88,7 +87,7 @@ double executed_macs(const StackOptions& options, int batch, int window, double 
     const bool has_observation = l == 0 || options.input_skip;
     const double active = sparse && has_observation ? d - s + nonzeros : d;
     const double forward_block = (k + 1) * h * h + k * (k + 1) / 2 * h + k * k * h;
-    const double backward_block = (3 * k + 2) * h * h;
+    const double backward_block = (2 * k + 2) * h * h;
     contexts += 2.0 * window * active * h;
     const double shared = active * (h + z);
     online_next += shared + a * forward_block;

@@ -49,29 +49,42 @@ inline void broadcast_column(const Rows& rows, const float* z2, int z2_stride, i
   for (int k = 0; k < heads; ++k) w[k] = splat(z2[k * z2_stride + g] * factor);
 }
 
+// With `saved`, each row's tanh values and (in saved_normalised) the normalised values before
+// the tanh are kept for the backward pass, which then needs neither again.
 template <int kHeads>
 void forward_code_rows(const Rows& rows, const float* z2, int z2_stride, int count,
-                       const float* inv_scale, const float* h, float* y, float* saved) {
+                       const float* inv_scale, const float* h, float* y, float* saved,
+                       float* saved_normalised) {
   Vec8 w[kMaxHeads];
   for (int g = 0; g < count; ++g) {
     broadcast_column<kHeads>(rows, z2, z2_stride, g, inv_scale[g], w);
     Vec8 acc0 = splat(0.0f), acc1 = splat(0.0f);
-    float* saved_row = saved != nullptr ? saved + static_cast<size_t>(g) * rows.stride : nullptr;
+    const size_t offset = static_cast<size_t>(g) * rows.stride;
+    float* saved_row = saved != nullptr ? saved + offset : nullptr;
+    float* normalised_row = saved != nullptr ? saved_normalised + offset : nullptr;
     int v = 0;
     // Two vectors per step: independent chains for the out-of-order core to overlap.
     for (; v + 2 <= rows.vectors; v += 2) {
-      const Vec8 t0 = tanh8(rank_k<kHeads>(rows, w, v));
-      const Vec8 t1 = tanh8(rank_k<kHeads>(rows, w, v + 1));
+      const Vec8 n0 = rank_k<kHeads>(rows, w, v);
+      const Vec8 n1 = rank_k<kHeads>(rows, w, v + 1);
+      const Vec8 t0 = tanh8(n0);
+      const Vec8 t1 = tanh8(n1);
       if (saved_row != nullptr) {
         store8(saved_row + v * kLanes, t0);
         store8(saved_row + (v + 1) * kLanes, t1);
+        store8(normalised_row + v * kLanes, n0);
+        store8(normalised_row + (v + 1) * kLanes, n1);
       }
       acc0 += t0 * load8(h + v * kLanes);
       acc1 += t1 * load8(h + (v + 1) * kLanes);
     }
     if (v < rows.vectors) {
-      const Vec8 t = tanh8(rank_k<kHeads>(rows, w, v));
-      if (saved_row != nullptr) store8(saved_row + v * kLanes, t);
+      const Vec8 n = rank_k<kHeads>(rows, w, v);
+      const Vec8 t = tanh8(n);
+      if (saved_row != nullptr) {
+        store8(saved_row + v * kLanes, t);
+        store8(normalised_row + v * kLanes, n);
+      }
       acc0 += t * load8(h + v * kLanes);
     }
     y[g] = sum8(acc0 + acc1);
@@ -122,11 +135,12 @@ void forward_paper_rows(const Rows& rows, const float* z2, int z2_stride, int co
 // Per-row gradient of the code-order normalisation, for one row g: leaves dL/dM_g in `out`,
 // adds dL/dh, and returns Z1c·dM_gᵀ (per head) plus Σ_j dM_g[j].
 struct CodeRowInputs {
-  const Vec8* w;       // z2_g / (σ_g + ε), broadcast
-  float grad_y;        // dL/dy_g
-  float inv_scale;     // 1 / (σ_g + ε)
-  float sigma;         // σ_g
-  const float* saved;  // tanh row from forward, or null
+  const Vec8* w;            // z2_g / (σ_g + ε), broadcast
+  float grad_y;             // dL/dy_g
+  float inv_scale;          // 1 / (σ_g + ε)
+  float sigma;              // σ_g
+  const float* saved;       // tanh row from forward, or null
+  const float* normalised;  // the row before the tanh from forward (with saved), or null
 };
 
 template <int kHeads>
@@ -137,7 +151,8 @@ void backward_code_row(const Rows& rows, const CodeRowInputs& in, const float* h
   const Vec8 dy = splat(in.grad_y);
   Vec8 sum_dn = splat(0.0f), sum_dn_n = splat(0.0f);
   for (int v = 0; v < rows.vectors; ++v) {
-    const Vec8 n = rank_k<kHeads>(rows, in.w, v);
+    const Vec8 n = in.normalised != nullptr ? load8(in.normalised + v * kLanes)
+                                            : rank_k<kHeads>(rows, in.w, v);
     const Vec8 t = in.saved != nullptr ? load8(in.saved + v * kLanes) : tanh8(n);
     const Vec8 dn = dy * load8(h + v * kLanes) * (1.0f - t * t);
     store8(grad_h + v * kLanes, load8(grad_h + v * kLanes) + dy * t);
@@ -326,10 +341,15 @@ void BilinearBlock::forward(const float* z2, int z2_stride, int rows, const floa
   const Rows r{z1_.data(), stride_, vectors_, heads_, hidden_};
   if (order_ == NormOrder::kCode) {
     compute_row_scales(z2, z2_stride, rows);
+    if (saved != nullptr && saved_normalised_.empty()) {
+      saved_normalised_.resize(static_cast<size_t>(max_rows_) * stride_);  // first use only
+    }
     if (heads_ == 8) {
-      forward_code_rows<8>(r, z2, z2_stride, rows, inv_scale_.data(), h_.data(), y, saved);
+      forward_code_rows<8>(r, z2, z2_stride, rows, inv_scale_.data(), h_.data(), y, saved,
+                           saved_normalised_.data());
     } else {
-      forward_code_rows<0>(r, z2, z2_stride, rows, inv_scale_.data(), h_.data(), y, saved);
+      forward_code_rows<0>(r, z2, z2_stride, rows, inv_scale_.data(), h_.data(), y, saved,
+                           saved_normalised_.data());
     }
   } else if (heads_ == 8) {
     forward_paper_rows<8>(r, z2, z2_stride, rows, scaled_h_.data(), sum_scaled_h_, bias_dot_h_,
@@ -396,8 +416,13 @@ void BilinearBlock::backward_code(const float* z2, int z2_stride, int rows, cons
     for (int i = 0; i < count; ++i) {
       const int g = first + i;
       broadcast_column<0>(r, z2, z2_stride, g, inv_scale_[g], w);
-      const CodeRowInputs in{w, grad_y[g], inv_scale_[g], sigma_[g],
-                             saved != nullptr ? saved + static_cast<size_t>(g) * stride_ : nullptr};
+      const size_t offset = static_cast<size_t>(g) * stride_;
+      const CodeRowInputs in{w,
+                             grad_y[g],
+                             inv_scale_[g],
+                             sigma_[g],
+                             saved != nullptr ? saved + offset : nullptr,
+                             saved != nullptr ? saved_normalised_.data() + offset : nullptr};
       float row_sum = 0.0f;
       float* out = &block_[static_cast<size_t>(i) * stride_];
       if (heads_ == 8) {

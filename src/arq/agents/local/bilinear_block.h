@@ -50,7 +50,8 @@ class BilinearBlock {
   }
 
   // y[g] for g < rows, where Z2[k, g] = z2[k·z2_stride + g] and h has length hidden.
-  // saved (optional, rows × stride()) receives the tanh values so backward() can skip them.
+  // saved (optional, rows × stride()) receives the tanh values so backward() can skip them
+  // (code order: the block also keeps the values before the tanh).
   void forward(const float* z2, int z2_stride, int rows, const float* h, float* y,
                float* saved = nullptr);
 
@@ -93,6 +94,9 @@ class BilinearBlock {
   std::vector<float> row_a_, row_b_;  // [stride] per-row scratch
   std::vector<float> block_;          // [kRowBlock, stride] row gradients awaiting grad_z1
   std::vector<float> column_sum_;     // [stride] Σ_g dy_g·n_g (paper order)
+  // [max_rows, stride] rows before the tanh, kept with `saved` (code order; allocated on the
+  // first forward that saves).
+  std::vector<float> saved_normalised_;
   float sum_scaled_h_ = 0.0f, bias_dot_h_ = 0.0f;
 };
 
