@@ -93,16 +93,19 @@ Config resumed_run_config(const TrainArgs& args, const std::filesystem::path& ru
 
   const int64_t total = requested.get_int("run.total_steps");
   if (total == saved.get_int("run.total_steps")) return saved;
+  // Checked before config.toml records the new total. A finished run extends like any other:
+  // its final checkpoint keeps the replay buffer.
   if (const auto status = checkpoint_status(run_dir.string())) {
-    if (status->finished) {
+    if (total <= status->steps_done) {
       throw Error("--total-steps " + std::to_string(total) + ": the run in '" + run_dir.string() +
-                  "' is complete (" + std::to_string(status->steps_done) +
-                  " steps) and its final checkpoint keeps no replay buffer, so it cannot be "
-                  "extended exactly; extend a run before it finishes, or start a new one");
+                  "' has already done " + std::to_string(status->steps_done) +
+                  " steps; a run can only be extended (a larger total)");
     }
-    if (total < status->steps_done) {
-      throw Error("--total-steps " + std::to_string(total) + ": the run in '" + run_dir.string() +
-                  "' has already done " + std::to_string(status->steps_done) + " steps");
+    if (!status->has_replay) {
+      throw Error("--total-steps " + std::to_string(total) + ": the checkpoint of the run in '" +
+                  run_dir.string() +
+                  "' has no replay buffer (deleted, or written by an older arq that kept none "
+                  "in final checkpoints), so the run cannot be extended exactly; start a new one");
     }
   }
   saved.set("run.total_steps", total, "--total-steps");

@@ -210,7 +210,7 @@ TEST(CheckpointCrash, KilledTrainingResumesToTheSameResult) {
   EXPECT_EQ(read_file((whole / "checkpoints" / model).string()),
             read_file((killed / "checkpoints" / model).string()));
   EXPECT_EQ(file_names(killed / "checkpoints"),
-            (std::vector<std::string>{"checkpoint.json", model}));
+            (std::vector<std::string>{"checkpoint.json", model, "replay_2000.bin"}));
   std::printf("[ info ] last checkpoint before the final run: step %lld\n",
               static_cast<long long>(last_step));
   fs::remove_all(whole);
@@ -250,8 +250,9 @@ TEST(CheckpointCrash, LeftoversOfAKilledWriterDoNotConfuseTheNextRun) {
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
     EXPECT_EQ(read_file((whole / file).string()), read_file((parts / file).string())) << file;
   }
-  EXPECT_EQ(file_names(checkpoints),
-            (std::vector<std::string>{"checkpoint.json", "model_2000.safetensors"}));
+  EXPECT_EQ(
+      file_names(checkpoints),
+      (std::vector<std::string>{"checkpoint.json", "model_2000.safetensors", "replay_2000.bin"}));
   fs::remove_all(whole);
   fs::remove_all(parts);
 }

@@ -50,6 +50,9 @@ std::optional<CheckpointStatus> checkpoint_status(const std::string& run_dir) {
     CheckpointStatus status;
     status.steps_done = sidecar.at("steps_done").get<int64_t>();
     status.finished = sidecar.at("trainer").value("finished", false);
+    status.has_replay =
+        sidecar.contains("replay_file") &&
+        fs::exists(checkpoint_dir(run_dir) / sidecar.at("replay_file").get<std::string>());
     return status;
   } catch (const nlohmann::json::exception& e) {
     throw Error("checkpoint '" + sidecar_path + "': " + e.what());
@@ -120,7 +123,9 @@ CheckpointMeta read_checkpoint(const std::string& run_dir, Agent& agent,
     agent.load_state(state);
     if (replay != nullptr) {
       if (!sidecar.contains("replay_file")) {
-        throw Error("it holds no replay buffer: the run it belongs to is complete");
+        throw Error(
+            "it names no replay buffer (final checkpoints of older arq versions kept none), so "
+            "its run cannot be continued");
       }
       replay->load((dir / sidecar.at("replay_file").get<std::string>()).string());
     }

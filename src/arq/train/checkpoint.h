@@ -38,7 +38,12 @@ bool has_checkpoint(const std::string& run_dir);
 // none. Throws arq::Error naming the file if it is not a valid sidecar.
 struct CheckpointStatus {
   int64_t steps_done = 0;
-  bool finished = false;  // the final checkpoint of a complete run (it keeps no replay buffer)
+  // The final checkpoint of a run that reached its run.total_steps (it keeps the replay buffer
+  // like every other, so a larger total can extend the run).
+  bool finished = false;
+  // It names a replay file that exists: false if one was deleted to save disk, and in final
+  // checkpoints of older arq versions, which kept none.
+  bool has_replay = false;
 };
 std::optional<CheckpointStatus> checkpoint_status(const std::string& run_dir);
 

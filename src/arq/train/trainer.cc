@@ -30,16 +30,20 @@ namespace fs = std::filesystem;
 
 constexpr size_t kRecentEpisodes = 10;
 
+// The decay length in steps: explore.decay_steps, or explore.decay_fraction of the run's
+// run.total_steps as it stands (so it stretches when an unfinished run is extended).
+int64_t epsilon_decay_steps(const Config& c) {
+  const int64_t decay = c.get_int("explore.decay_steps");
+  if (decay > 0) return decay;
+  return static_cast<int64_t>(c.get_double("explore.decay_fraction") *
+                              static_cast<double>(c.get_int("run.total_steps")));
+}
+
 // Linear decay from start to end over `decay` steps, beginning after learning_starts (the
 // reference code's schedule).
-double epsilon_at(int64_t step, const Config& c) {
+double epsilon_at(int64_t step, const Config& c, int64_t decay) {
   const double start = c.get_double("explore.start_epsilon");
   const double end = c.get_double("explore.end_epsilon");
-  int64_t decay = c.get_int("explore.decay_steps");
-  if (decay <= 0) {
-    decay = static_cast<int64_t>(c.get_double("explore.decay_fraction") *
-                                 static_cast<double>(c.get_int("run.total_steps")));
-  }
   const int64_t since = std::max<int64_t>(step - c.get_int("run.learning_starts"), 0);
   if (decay <= 0) return end;
   const double progress = std::min(1.0, static_cast<double>(since) / static_cast<double>(decay));
@@ -117,12 +121,26 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   const fs::path run_dir(request.run_dir);
   const std::string dir = run_dir.string();
 
+  const int64_t total = c.get_int("run.total_steps");
   const bool resuming = request.resume && has_checkpoint(dir);
   if (request.resume && !resuming && fs::exists(run_dir / "metrics.csv")) {
     throw Error("--resume: '" + dir + "' has logs but no checkpoint to resume from");
   }
   if (!request.resume && fs::exists(run_dir / "metrics.csv")) {
     throw Error("run folder '" + dir + "' already holds a run; use --resume to continue it");
+  }
+  if (resuming) {
+    // Checked before anything is loaded: a finished run continues only to a larger total.
+    const CheckpointStatus status = *checkpoint_status(dir);
+    if (status.finished && status.steps_done == total) {
+      throw Error("--resume: the run in '" + dir + "' is complete (" + std::to_string(total) +
+                  " steps); a larger run.total_steps (arq train --total-steps) extends it");
+    }
+    if (status.steps_done >= total) {
+      throw Error("--resume: run.total_steps is " + std::to_string(total) + " but the run in '" +
+                  dir + "' has already done " + std::to_string(status.steps_done) +
+                  " steps; a run can only be extended (a larger total)");
+    }
   }
 
   // Streams, all derived from the master seed.
@@ -163,12 +181,19 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   int64_t updates = 0;
   std::deque<double> recent_returns;
   std::map<std::string, std::pair<double, int64_t>> metric_sums;
+  const int64_t learning_starts = c.get_int("run.learning_starts");
+  int64_t decay_steps = epsilon_decay_steps(c);
 
   if (resuming) {
     const CheckpointMeta meta = read_checkpoint(dir, *agent, &replay);
     const auto& s = meta.trainer;
-    if (s.value("finished", false)) throw Error("--resume: the run in '" + dir + "' is complete");
     step = meta.steps_done;
+    if (s.contains("epsilon_decay_steps")) {
+      // A decay that has finished stays finished: a longer run (whose fraction-based decay would
+      // reach past this step) must not raise epsilon again. One still under way stretches.
+      const int64_t previous = s.at("epsilon_decay_steps").get<int64_t>();
+      if (step >= learning_starts + previous) decay_steps = previous;
+    }
     episodes = s.at("episodes").get<int64_t>();
     updates = s.at("updates").get<int64_t>();
     for (double r : s.at("recent_returns")) recent_returns.push_back(r);
@@ -221,8 +246,6 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   const auto wall_start = std::chrono::steady_clock::now();
   const int64_t first_step = step;
 
-  const int64_t total = c.get_int("run.total_steps");
-  const int64_t learning_starts = c.get_int("run.learning_starts");
   const int64_t train_frequency = c.get_int("run.train_frequency");
   const int64_t target_frequency = c.get_int("run.target_update_frequency");
   const int64_t log_frequency = c.get_int("run.log_frequency");
@@ -255,7 +278,8 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
         {"replay_rng", rng_text(replay_rng)},
         {"eval_rng", rng_text(eval_rng)},
         {"env_stream", env->stream_state()},
-        {"eval_env_stream", eval_env->stream_state()}};
+        {"eval_env_stream", eval_env->stream_state()},
+        {"epsilon_decay_steps", decay_steps}};
   };
 
   TrainSummary summary;
@@ -272,6 +296,14 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
       checkpoint_frequency > 0 ? (step / checkpoint_frequency + 1) * checkpoint_frequency : total;
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   ProgressLine progress(total, step);
+
+  // The run's last step cuts the episode under way, as a time limit would. Stored as truncated,
+  // it leaves the final checkpoint's replay buffer between episodes, so an extension of the run
+  // starts a new one. Nothing sampled so far changes: bootstrapping reads `terminated` only, and
+  // the flag marks where the *next* episode's windows start.
+  auto cut_by_run_end = [&](const StepResult& result) {
+    return result.truncated || step + 1 == total;
+  };
 
   // Continuous control (SAC): uniform random actions for the first learning_starts steps (the
   // "seed steps"), then samples of the agent's stochastic policy; "epsilon" logs which one.
@@ -290,7 +322,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     const StepResult result = env->step_continuous(env_action);
     env->observation(next_obs);
     replay.add_continuous(obs, continuous_action, static_cast<float>(result.reward), next_obs,
-                          result.terminated, result.truncated);
+                          result.terminated, cut_by_run_end(result));
     return result;
   };
 
@@ -309,7 +341,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     const StepResult result = env->step(action);
     env->observation(next_obs);
     replay.add(obs, action, static_cast<float>(result.reward), next_obs, result.terminated,
-               result.truncated);
+               cut_by_run_end(result));
     return result;
   };
 
@@ -319,7 +351,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     if (continuous) {
       result = act_continuous(epsilon);
     } else {
-      epsilon = epsilon_at(step, c);
+      epsilon = epsilon_at(step, c, decay_steps);
       result = act_discrete(epsilon);
     }
     episode_return += result.reward;
@@ -387,7 +419,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     if (boundary) {
       // Checkpoints are taken between episodes so a resume replays the same episodes exactly.
       const bool stop_here = request.stop_after_steps >= 0 && step >= request.stop_after_steps;
-      if (step >= next_checkpoint || stop_here) {
+      if ((step >= next_checkpoint || stop_here) && step < total) {  // the final one follows
         write_checkpoint(dir, CheckpointMeta{step, trainer_state()}, *agent, &replay);
         while (next_checkpoint <= step)
           next_checkpoint += std::max<int64_t>(checkpoint_frequency, 1);
@@ -398,16 +430,19 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
         summary.final_eval_mean = last_eval;
         return summary;
       }
+      // The final checkpoint keeps the stream as it is, like every other, for an extension.
+      if (step == total) break;
       env->reset();
       policy->begin_episode();
       env->observation(obs);
     }
   }
   if (!request.quiet) progress.finish();
-  // The final weights, for `arq eval` and analysis (no replay: the run is complete).
+  // The final weights, for `arq eval` and analysis, with the replay buffer so that a larger
+  // run.total_steps can extend the run exactly.
   nlohmann::json final_state = trainer_state();
   final_state["finished"] = true;
-  write_checkpoint(dir, CheckpointMeta{step, final_state}, *agent, nullptr);
+  write_checkpoint(dir, CheckpointMeta{step, final_state}, *agent, &replay);
   summary.steps = step;
   summary.episodes = episodes;
   summary.final_eval_mean = last_eval;
