@@ -37,8 +37,8 @@ std::set<std::string> config_keys() {
 TEST(SweepPresets, ExpandToThePapersGrids) {
   const std::map<std::string, size_t> expected_runs = {{"minatar-table", 3 * 5 * 10},
                                                        {"minatar-table-cpu", 3 * 5 * 5},
-                                                       {"dmc-table", 2 * 5 * 10},
-                                                       {"dmc-table-cpu", 2 * 5 * 5},
+                                                       {"dmc-table", 3 * 5 * 10},
+                                                       {"dmc-table-cpu", 3 * 5 * 5},
                                                        {"action-conditioning", 4 * 2 * 10},
                                                        {"action-conditioning-cpu", 4 * 2 * 5},
                                                        {"goodness", 5 * 2 * 10},
@@ -79,11 +79,46 @@ TEST(SweepPresets, CpuScaleOverridesWinOverPaperScale) {
   options.default_trainer = "arq train";
   options.out_dir = "/nonexistent/out";
   const Manifest manifest = expand_sweep(spec, options);
-  const std::string& command = manifest.entries.front().command;
-  // The last --set of a key wins in arq train, so the CPU widths must come after any other.
-  EXPECT_EQ(command.rfind("local.widths="), command.find("local.widths=32,24,24")) << command;
-  EXPECT_NE(command.find("--total-steps 500000"), std::string::npos);
-  EXPECT_NE(command.find("arq-minatar-cpu.toml"), std::string::npos);
+  for (const auto& entry : manifest.entries) {
+    const std::string& command = entry.command;
+    EXPECT_NE(command.find("--total-steps 500000"), std::string::npos) << command;
+    EXPECT_EQ(entry.total_steps, 500000) << entry.id;
+    // The last --set of a key wins in arq train: the CPU replay, one as long as the run.
+    EXPECT_NE(command.rfind("--set replay.capacity="), std::string::npos) << command;
+    EXPECT_EQ(command.rfind("--set replay.capacity="), command.find("replay.capacity=500000") - 6)
+        << command;
+    EXPECT_EQ(command.find("-cpu.toml") != std::string::npos, entry.method != "AD") << command;
+  }
+  const std::string& ad = manifest.entries[1].command;
+  ASSERT_EQ(manifest.entries[1].method, "AD");
+  EXPECT_EQ(ad.rfind("local.widths="), ad.find("local.widths=64,48,48")) << ad;
+}
+
+// ARQ and AD act with bang-bang actions on the DMC tasks, SAC with continuous actions on the plain
+// task ids; each method uses its DMC preset, and the three share the same five tasks.
+TEST(SweepPresets, DmcTablesRunSacOnThePlainTasksAndTheQLearnersOnBangBang) {
+  for (const char* file : {"dmc-table.toml", "dmc-table-cpu.toml"}) {
+    SCOPED_TRACE(file);
+    const SweepSpec spec = load_sweep_file((kSweeps / file).string());
+    ExpandOptions options;
+    options.default_trainer = "arq train";
+    options.out_dir = "/nonexistent/out";
+    std::map<std::string, std::set<std::string>> tasks;  // method -> envs without the suffix
+    for (const auto& entry : expand_sweep(spec, options).entries) {
+      const bool bang_bang = entry.env.ends_with(":bangbang");
+      EXPECT_EQ(bang_bang, entry.method != "SAC") << entry.id;
+      EXPECT_TRUE(entry.env.starts_with("dmc/")) << entry.id;
+      const std::string preset = entry.method == "ARQ"  ? "arq-dmc"
+                                 : entry.method == "AD" ? "ad-dmc"
+                                                        : "sac-dmc";
+      EXPECT_NE(entry.command.find("/" + preset), std::string::npos) << entry.command;
+      tasks[entry.method].insert(entry.env.substr(0, entry.env.find(':')));
+    }
+    ASSERT_EQ(tasks.size(), 3u);
+    EXPECT_EQ(tasks["ARQ"].size(), 5u);
+    EXPECT_EQ(tasks["AD"], tasks["ARQ"]);
+    EXPECT_EQ(tasks["SAC"], tasks["ARQ"]);
+  }
 }
 
 }  // namespace

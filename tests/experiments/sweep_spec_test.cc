@@ -154,6 +154,63 @@ TEST_F(SweepSpecTest, BadFilesAreRejectedWithTheKeyNamed) {
   EXPECT_NE(error_of("seeds = [1\n").find("line"), std::string::npos);
 }
 
+// A method with its own `envs` runs on those instead of the sweep's: SAC on the plain DMC tasks
+// next to Q-learners on their ":bangbang" forms.
+TEST_F(SweepSpecTest, AMethodsOwnEnvsReplaceTheSweepsForThatMethod) {
+  write_text(folder_.path() / "own.toml", R"(
+seeds = [1, 2]
+envs = ["dmc/walker-walk:bangbang", "dmc/cheetah-run:bangbang"]
+[[method]]
+name = "ARQ"
+[[method]]
+name = "SAC"
+agent = "sac"
+envs = ["dmc/walker-walk", "dmc/cheetah-run", "dmc/walker-walk:bangbang"]
+)");
+  const SweepSpec spec = load_sweep_file(folder_ / "own.toml");
+  EXPECT_TRUE(spec.methods[0].envs.empty());
+  EXPECT_EQ(method_envs(spec, spec.methods[0]), spec.envs);
+  EXPECT_EQ(method_envs(spec, spec.methods[1]).size(), 3u);
+  EXPECT_EQ(all_envs(spec),
+            (std::vector<std::string>{"dmc/walker-walk:bangbang", "dmc/cheetah-run:bangbang",
+                                      "dmc/walker-walk", "dmc/cheetah-run"}));
+
+  ExpandOptions options;
+  options.default_trainer = "arq train";
+  options.out_dir = folder_ / "out";
+  const Manifest manifest = expand_sweep(spec, options);
+  std::vector<std::string> ids;
+  for (const auto& entry : manifest.entries) ids.push_back(entry.id);
+  // Seeds outermost, then every environment once, then the methods that run on it.
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "ARQ__dmc-walker-walk-bangbang__s1", "SAC__dmc-walker-walk-bangbang__s1",
+                     "ARQ__dmc-cheetah-run-bangbang__s1", "SAC__dmc-walker-walk__s1",
+                     "SAC__dmc-cheetah-run__s1", "ARQ__dmc-walker-walk-bangbang__s2",
+                     "SAC__dmc-walker-walk-bangbang__s2", "ARQ__dmc-cheetah-run-bangbang__s2",
+                     "SAC__dmc-walker-walk__s2", "SAC__dmc-cheetah-run__s2"}));
+  const ManifestEntry& sac = manifest.entries[3];
+  EXPECT_EQ(sac.env, "dmc/walker-walk");
+  EXPECT_EQ(sac.method, "SAC");
+  EXPECT_NE(sac.command.find(" --env dmc/walker-walk --seed 1 "), std::string::npos) << sac.command;
+
+  // Without sweep-wide envs every method must name its own.
+  const std::string methods_only = "seeds = [1]\n[[method]]\nname = \"A\"\nenvs = [\"x\"]\n";
+  write_text(folder_.path() / "only.toml", methods_only);
+  EXPECT_EQ(expand_sweep(load_sweep_file(folder_ / "only.toml"), options).entries.size(), 1u);
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+           {methods_only + "[[method]]\nname = \"B\"\n", "method 'B' has no envs of its own"},
+           {"seeds = [1]\n[[method]]\nname = \"A\"\nenvs = []\n", "method[0].envs"},
+           {"seeds = [1]\n[[method]]\nname = \"A\"\nenvs = \"x\"\n", "method[0].envs"}}) {
+    write_text(folder_.path() / "bad.toml", text);
+    try {
+      load_sweep_file(folder_ / "bad.toml");
+      ADD_FAILURE() << "accepted:\n" << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Manifest, RoundTripsThroughTheFile) {
   TempFolder folder;
   Manifest manifest;

@@ -1,6 +1,7 @@
 #include "arq/experiments/manifest.h"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -146,10 +147,13 @@ Manifest expand_sweep(const SweepSpec& spec, const ExpandOptions& options) {
 
   const auto points = grid_points(spec.grid);
   std::set<std::string> ids;
+  const std::vector<std::string> envs = all_envs(spec);
   for (int64_t seed : seeds) {
-    for (const auto& env : spec.envs) {
+    for (const auto& env : envs) {
       require_no_tabs(env, "environment");
       for (const auto& method : spec.methods) {
+        const auto& runs_on = method_envs(spec, method);
+        if (std::find(runs_on.begin(), runs_on.end(), env) == runs_on.end()) continue;
         for (const auto& point : points) {
           ManifestEntry entry;
           entry.env = env;

@@ -1,6 +1,7 @@
 #include "arq/experiments/sweep_spec.h"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -16,7 +17,7 @@ namespace fs = std::filesystem;
 const std::set<std::string> kTopLevelKeys = {"name",  "out",   "trainer", "total_steps",
                                              "seeds", "envs",  "set",     "method",
                                              "grid",  "slurm", "extends", "description"};
-const std::set<std::string> kMethodKeys = {"name", "config", "agent", "set"};
+const std::set<std::string> kMethodKeys = {"name", "config", "agent", "set", "envs"};
 const std::set<std::string> kSlurmKeys = {"time",    "mem",          "partition",
                                           "account", "max_parallel", "extra"};
 
@@ -199,6 +200,11 @@ SweepMethod parse_method(const toml::table& table, const std::string& source, si
   if (const auto* agent = table["agent"].node()) {
     method.overrides.push_back("run.agent=" + get_string(*agent, source, prefix + "agent"));
   }
+  if (const auto* envs = table["envs"].node()) {
+    method.envs = get_string_list(*envs, source, prefix + "envs");
+    if (method.envs.empty())
+      throw Error(where(source, prefix + "envs") + ": needs at least one environment");
+  }
   if (const auto* set = table["set"].node()) {
     for (auto& assignment : get_string_list(*set, source, prefix + "set")) {
       check_assignment(assignment, source, prefix + "set");
@@ -272,11 +278,10 @@ SweepSpec parse_sweep(const std::string& toml_text, const std::string& source_pa
   if (seeds == nullptr) throw Error(where(source, "seeds") + ": missing (e.g. seeds = [1, 2, 3])");
   spec.seeds = parse_seeds(*seeds, source);
 
-  const auto* envs = table["envs"].node();
-  if (envs == nullptr)
-    throw Error(where(source, "envs") + ": missing (e.g. envs = [\"minatar/breakout-v1\"])");
-  spec.envs = get_string_list(*envs, source, "envs");
-  if (spec.envs.empty()) throw Error(where(source, "envs") + ": needs at least one environment");
+  if (const auto* envs = table["envs"].node()) {
+    spec.envs = get_string_list(*envs, source, "envs");
+    if (spec.envs.empty()) throw Error(where(source, "envs") + ": needs at least one environment");
+  }
 
   if (const auto* set = table["set"].node()) {
     spec.overrides = get_string_list(*set, source, "set");
@@ -298,6 +303,13 @@ SweepSpec parse_sweep(const std::string& toml_text, const std::string& source_pa
     }
   }
 
+  for (const auto& method : spec.methods) {
+    if (spec.envs.empty() && method.envs.empty()) {
+      throw Error(where(source, "envs") + ": missing, and method '" + method.name +
+                  "' has no envs of its own (e.g. envs = [\"minatar/breakout-v1\"])");
+    }
+  }
+
   if (const auto* grid = table["grid"].as_table()) {
     for (const auto& [key, node] : *grid) {
       const std::string name(key.str());
@@ -316,6 +328,22 @@ SweepSpec parse_sweep(const std::string& toml_text, const std::string& source_pa
 
   if (const auto* slurm = table["slurm"].as_table()) spec.slurm = parse_slurm(*slurm, source);
   return spec;
+}
+
+const std::vector<std::string>& method_envs(const SweepSpec& spec, const SweepMethod& method) {
+  return method.envs.empty() ? spec.envs : method.envs;
+}
+
+std::vector<std::string> all_envs(const SweepSpec& spec) {
+  std::vector<std::string> envs;
+  auto add = [&](const std::vector<std::string>& list) {
+    for (const auto& env : list) {
+      if (std::find(envs.begin(), envs.end(), env) == envs.end()) envs.push_back(env);
+    }
+  };
+  add(spec.envs);
+  for (const auto& method : spec.methods) add(method.envs);
+  return envs;
 }
 
 SweepSpec load_sweep_file(const std::string& path) {

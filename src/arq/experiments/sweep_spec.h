@@ -15,6 +15,9 @@ struct SweepMethod {
   std::string slug;                    // file-name-safe form used in run ids
   std::string config;                  // preset path (absolute once loaded); empty: defaults only
   std::vector<std::string> overrides;  // key=value, applied after the sweep-wide ones
+  // Its own environments instead of the sweep's (e.g. SAC on the plain DMC task ids while the
+  // Q-learners use their ":bangbang" forms); empty: the sweep's `envs`.
+  std::vector<std::string> envs;
 };
 
 // One axis of the optional grid: a config key and the values it takes.
@@ -39,7 +42,7 @@ struct SweepSpec {
   std::string trainer;      // shell words run before the arguments; empty: "<arq> train"
   std::optional<int64_t> total_steps;
   std::vector<int64_t> seeds;
-  std::vector<std::string> envs;
+  std::vector<std::string> envs;       // of every method without its own; may be empty if all have
   std::vector<std::string> overrides;  // for every run, before the method's
   std::vector<SweepMethod> methods;
   std::vector<GridAxis> grid;
@@ -51,6 +54,13 @@ struct SweepSpec {
 // paths are resolved against the file that names them. Throws arq::Error naming the file and key.
 SweepSpec load_sweep_file(const std::string& path);
 SweepSpec parse_sweep(const std::string& toml_text, const std::string& source_path);
+
+// The environments `method` runs on: its own, or else the sweep's.
+const std::vector<std::string>& method_envs(const SweepSpec& spec, const SweepMethod& method);
+
+// Every environment some method runs on, each once: the sweep's in order, then the methods' own
+// in order of first appearance. Manifests list runs in this order (within each seed).
+std::vector<std::string> all_envs(const SweepSpec& spec);
 
 // Turns "ARQ w/o AC" into "ARQ-w-o-AC": letters, digits, '.', '_', '-', '=' only.
 std::string slugify(const std::string& text);
