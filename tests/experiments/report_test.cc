@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "arq/core/error.h"
 #include "arq/experiments/paper_results.h"
 #include "arq/experiments/report_data.h"
+#include "arq/experiments/report_task.h"
 #include "arq/experiments/run_record.h"
 #include "test_folder.h"
 
@@ -56,6 +58,7 @@ TEST(Report, LoadsRunsAndSummarisesFinalReturns) {
   // Sorted by method then env: ad/breakout first. mean 70, s = 10, t(0.975, 2) * 10 / sqrt(3).
   EXPECT_EQ(summaries[0].method, "ad");
   EXPECT_EQ(summaries[0].env, "minatar/breakout-v1");
+  EXPECT_EQ(summaries[0].task, "minatar/breakout-v1");
   EXPECT_DOUBLE_EQ(summaries[0].interval.estimate, 70.0);
   EXPECT_NEAR(summaries[0].interval.half_width(), 4.30265272975 * 10.0 / std::sqrt(3.0), 1e-7);
 
@@ -98,8 +101,11 @@ TEST(Report, WritesTablesCurvesAndPaperNumbers) {
   const ReportResult result = write_report(options);
 
   const std::string finals = read_text(folder.path() / "report" / "final_returns.csv");
-  EXPECT_EQ(finals.rfind("method,env,task,runs,mean,std,ci_low,ci_high,ci_half_width\n", 0), 0u);
-  EXPECT_NE(finals.find("\nad,minatar/space_invaders-v1,SpaceInvaders,3,350,50,"),
+  EXPECT_EQ(
+      finals.rfind("method,task,task_name,env,runs,mean,std,ci_low,ci_high,ci_half_width\n", 0),
+      0u);
+  EXPECT_NE(finals.find("\nad,minatar/space_invaders-v1,SpaceInvaders,minatar/space_invaders-v1,"
+                        "3,350,50,"),
             std::string::npos)
       << finals;
   const std::string md = read_text(folder.path() / "report" / "final_returns.md");
@@ -107,7 +113,14 @@ TEST(Report, WritesTablesCurvesAndPaperNumbers) {
   EXPECT_NE(md.find("| arq | 90.00 ± 24.84 (n=3) |"), std::string::npos);
   EXPECT_NE(md.find("88.93 ± 5.90"), std::string::npos);  // the ARQ paper's Breakout number
   const std::string comparison = read_text(folder.path() / "report" / "paper_comparison.csv");
-  EXPECT_NE(comparison.find("arq,minatar/breakout-v1,Breakout,3,90,"), std::string::npos);
+  EXPECT_NE(comparison.find("arq,minatar/breakout-v1,minatar/breakout-v1,Breakout,3,90,"),
+            std::string::npos)
+      << comparison;
+  const std::string runs = read_text(folder.path() / "report" / "runs.csv");
+  EXPECT_EQ(runs.rfind("method,task,env,seed,complete,final_step,final_return,dir\n", 0), 0u);
+  EXPECT_NE(runs.find("arq,minatar/breakout-v1,minatar/breakout-v1,9,false,500,1000,"),
+            std::string::npos)
+      << runs;
   const std::string aggregate = read_text(folder.path() / "report" / "aggregate.md");
   EXPECT_NE(aggregate.find("best method's mean"), std::string::npos);
   const std::string svg =
@@ -116,6 +129,183 @@ TEST(Report, WritesTablesCurvesAndPaperNumbers) {
   EXPECT_NE(svg.find("arq (4 runs)"), std::string::npos);
   EXPECT_NE(svg.find("<polygon"), std::string::npos);
   EXPECT_NE(result.summary_markdown.find("1 of 13 runs are not complete"), std::string::npos);
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+std::vector<std::string> curve_files(const std::filesystem::path& report) {
+  std::vector<std::string> names;
+  for (const auto& item : std::filesystem::directory_iterator(report / "curves"))
+    names.push_back(item.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// SAC acts continuously on a DMC task, ARQ on its bang-bang form: three seeds each.
+void fabricate_cheetah_runs(const std::filesystem::path& root) {
+  const double sac[] = {900, 910, 920};
+  const double arq[] = {850, 870, 890};
+  for (int seed = 0; seed < 3; ++seed) {
+    fabricate_run(root / ("sac-" + std::to_string(seed)), "sac", "dmc/cheetah-run", seed, 1000,
+                  {{0, 0}, {1000, sac[seed]}});
+    fabricate_run(root / ("arq-" + std::to_string(seed)), "arq", "dmc/cheetah-run:bangbang", seed,
+                  1000, {{0, 0}, {1000, arq[seed]}});
+  }
+}
+
+TEST(ReportTask, DropsOnlyTheActionInterface) {
+  EXPECT_EQ(task_key("dmc/cheetah-run"), "dmc/cheetah-run");
+  EXPECT_EQ(task_key("dmc/cheetah-run:bangbang"), "dmc/cheetah-run");
+  EXPECT_EQ(task_key("dmc/cheetah-run:repeat2:bangbang"), "dmc/cheetah-run:repeat2");
+  EXPECT_EQ(task_key("dmc/cheetah-run:bangbang:repeat2"), "dmc/cheetah-run:repeat2");
+  EXPECT_EQ(task_key("dmc/cheetah-run:repeat2:repeat3"), "dmc/cheetah-run:repeat6");
+  EXPECT_EQ(task_key("dmc/cheetah-run:repeat1:bangbang"), "dmc/cheetah-run");
+  EXPECT_EQ(task_key("dmc/cheetah-run:mystery"), "dmc/cheetah-run:mystery");
+  EXPECT_EQ(task_key("minatar/breakout-v0"), "minatar/breakout-v0");
+  EXPECT_EQ(task_key("minatar/breakout-v1"), "minatar/breakout-v1");
+
+  EXPECT_EQ(action_interface("dmc/cheetah-run:repeat2:bangbang"), "bang-bang");
+  EXPECT_EQ(action_interface("dmc/cheetah-run"), "continuous");
+  EXPECT_EQ(action_interface("minatar/breakout-v1"), "");
+
+  // Published numbers are paired only with the papers' protocol: MinAtar v1, no action repeat.
+  EXPECT_EQ(published_task("dmc/cheetah-run"), "Cheetah Run");
+  EXPECT_EQ(published_task("dmc/cheetah-run:repeat2"), "");
+  EXPECT_EQ(published_task("minatar/breakout-v1"), "Breakout");
+  EXPECT_EQ(published_task("minatar/breakout-v0"), "");
+  EXPECT_EQ(published_task("dmc/finger-spin"), "");
+
+  EXPECT_EQ(task_label("dmc/cheetah-run"), "Cheetah Run");
+  EXPECT_EQ(task_label("dmc/cheetah-run:repeat2"), "Cheetah Run (repeat 2)");
+  EXPECT_EQ(task_label("minatar/breakout-v1"), "Breakout");
+  EXPECT_EQ(task_label("minatar/breakout-v0"), "Breakout (v0)");
+  EXPECT_EQ(task_label("dmc/finger-spin"), "dmc/finger-spin");
+}
+
+TEST(Report, ContinuousAndBangBangRunsShareTheTask) {
+  TempFolder folder;
+  fabricate_cheetah_runs(folder.path() / "runs");
+  std::vector<std::string> warnings;
+  const auto runs = load_runs({(folder.path() / "runs").string()}, &warnings);
+  const auto summaries = summarize_final_returns(runs, 0.95);
+  ASSERT_EQ(summaries.size(), 2u);
+  EXPECT_EQ(summaries[0].method, "arq");
+  EXPECT_EQ(summaries[0].task, "dmc/cheetah-run");
+  EXPECT_EQ(summaries[0].env, "dmc/cheetah-run:bangbang");
+  EXPECT_EQ(summaries[1].method, "sac");
+  EXPECT_EQ(summaries[1].task, "dmc/cheetah-run");
+  EXPECT_EQ(summaries[1].env, "dmc/cheetah-run");
+  // One task, so max normalisation divides both by SAC's mean (910).
+  const auto rows = aggregate_methods(summaries, Normalization::kMax, {200, 0.95, 0});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].tasks, 1u);
+  EXPECT_NEAR(rows[0].mean.estimate, 870.0 / 910.0, 1e-12);
+  EXPECT_NEAR(rows[1].mean.estimate, 1.0, 1e-12);
+
+  ReportOptions options;
+  options.inputs = {(folder.path() / "runs").string()};
+  options.out_dir = folder / "report";
+  options.paper = true;
+  options.bootstrap_repetitions = 200;
+  options.png = false;
+  write_report(options);
+  const auto report = folder.path() / "report";
+
+  const std::string md = read_text(report / "final_returns.md");
+  EXPECT_NE(md.find("| method | Cheetah Run |\n|---|---|\n"), std::string::npos) << md;
+  EXPECT_EQ(occurrences(md, "Cheetah Run |"), 1u) << md;
+  EXPECT_NE(md.find("| arq | 870.00 ± "), std::string::npos) << md;
+  EXPECT_NE(md.find("| sac | 910.00 ± "), std::string::npos) << md;
+  // The published rows appear once, each with one cell.
+  EXPECT_EQ(occurrences(md, "917.40 ± 2.45"), 1u) << md;   // SAC
+  EXPECT_EQ(occurrences(md, "881.30 ± 17.33"), 1u) << md;  // ARQ
+  EXPECT_NE(md.find("Cheetah Run: sac on `dmc/cheetah-run`; arq on `dmc/cheetah-run:bangbang`"),
+            std::string::npos)
+      << md;
+
+  // The comparison pairs each method with its own published row.
+  const std::string comparison = read_text(report / "paper_comparison.csv");
+  EXPECT_EQ(occurrences(comparison, "\n"), 3u) << comparison;  // a header and two pairs
+  EXPECT_NE(comparison.find("\narq,dmc/cheetah-run,dmc/cheetah-run:bangbang,Cheetah Run,3,870,"),
+            std::string::npos)
+      << comparison;
+  EXPECT_NE(comparison.find("\nsac,dmc/cheetah-run,dmc/cheetah-run,Cheetah Run,3,910,"),
+            std::string::npos)
+      << comparison;
+
+  const std::string finals = read_text(report / "final_returns.csv");
+  EXPECT_NE(finals.find("\narq,dmc/cheetah-run,Cheetah Run,dmc/cheetah-run:bangbang,3,870,"),
+            std::string::npos)
+      << finals;
+  const std::string runs_csv = read_text(report / "runs.csv");
+  EXPECT_EQ(occurrences(runs_csv, ",dmc/cheetah-run,dmc/cheetah-run:bangbang,"), 3u) << runs_csv;
+
+  EXPECT_EQ(curve_files(report), std::vector<std::string>{"dmc-cheetah-run.svg"});
+  const std::string svg = read_text(report / "curves" / "dmc-cheetah-run.svg");
+  EXPECT_NE(svg.find("Cheetah Run"), std::string::npos);
+  EXPECT_NE(svg.find("arq (bang-bang, 3 runs)"), std::string::npos);
+  EXPECT_NE(svg.find("sac (continuous, 3 runs)"), std::string::npos);
+}
+
+TEST(Report, ActionRepeatAndMinatarVersionsStayApart) {
+  TempFolder folder;
+  const auto root = folder.path() / "runs";
+  for (int seed = 0; seed < 2; ++seed) {
+    const std::string s = std::to_string(seed);
+    fabricate_run(root / ("plain-" + s), "arq", "dmc/cheetah-run:bangbang", seed, 1000,
+                  {{1000, 800.0 + seed}});
+    fabricate_run(root / ("repeat-" + s), "arq", "dmc/cheetah-run:repeat2:bangbang", seed, 1000,
+                  {{1000, 600.0 + seed}});
+    fabricate_run(root / ("v0-" + s), "arq", "minatar/breakout-v0", seed, 1000, {{1000, 10.0}});
+    fabricate_run(root / ("v1-" + s), "arq", "minatar/breakout-v1", seed, 1000, {{1000, 20.0}});
+  }
+  ReportOptions options;
+  options.inputs = {root.string()};
+  options.out_dir = folder / "report";
+  options.paper = true;
+  options.bootstrap_repetitions = 200;
+  options.png = false;
+  write_report(options);
+  const auto report = folder.path() / "report";
+  const std::string md = read_text(report / "final_returns.md");
+  EXPECT_NE(md.find("| method | Cheetah Run | Cheetah Run (repeat 2) | Breakout (v0) | Breakout |"),
+            std::string::npos)
+      << md;
+  // Published numbers only in the protocol's columns (the first and the last).
+  EXPECT_NE(
+      md.find("| *ARQ — ARQ paper, main table* | *881.30 ± 17.33* | — | — | *88.93 ± 5.90* |"),
+      std::string::npos)
+      << md;
+  EXPECT_EQ(curve_files(report),
+            (std::vector<std::string>{"dmc-cheetah-run-repeat2.svg", "dmc-cheetah-run.svg",
+                                      "minatar-breakout-v0.svg", "minatar-breakout-v1.svg"}));
+}
+
+TEST(Report, SplitsAMethodThatUsedTwoActionInterfacesOnOneTask) {
+  TempFolder folder;
+  const auto root = folder.path() / "runs";
+  fabricate_run(root / "a", "sac", "dmc/walker-walk", 0, 1000, {{1000, 900}});
+  fabricate_run(root / "b", "sac", "dmc/walker-walk:bangbang", 0, 1000, {{1000, 700}});
+  fabricate_run(root / "c", "sac", "dmc/walker-run", 0, 1000, {{1000, 500}});
+  std::vector<std::string> warnings;
+  const auto runs = load_runs({root.string()}, &warnings);
+  const auto summaries = summarize_final_returns(runs, 0.95);
+  ASSERT_EQ(summaries.size(), 3u);
+  EXPECT_EQ(summaries[0].method, "sac");
+  EXPECT_EQ(summaries[0].task, "dmc/walker-run");
+  EXPECT_EQ(summaries[1].method, "sac (bang-bang)");
+  EXPECT_DOUBLE_EQ(summaries[1].interval.estimate, 700.0);
+  EXPECT_EQ(summaries[2].method, "sac (continuous)");
+  EXPECT_DOUBLE_EQ(summaries[2].interval.estimate, 900.0);
+  const auto plots = learning_curves(runs, 0.95);
+  ASSERT_EQ(plots.size(), 2u);
+  EXPECT_EQ(plots[1].first, "dmc/walker-walk");
+  ASSERT_EQ(plots[1].second.series.size(), 2u);
+  EXPECT_EQ(plots[1].second.series[0].label, "sac (bang-bang) (1 run)");
 }
 
 TEST(Report, PngThroughGnuplotWhenInstalled) {

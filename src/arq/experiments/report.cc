@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "arq/core/error.h"
 #include "arq/core/text_io.h"
 #include "arq/experiments/line_plot.h"
 #include "arq/experiments/paper_results.h"
 #include "arq/experiments/report_data.h"
+#include "arq/experiments/report_task.h"
 #include "arq/experiments/run_record.h"
 #include "arq/experiments/sweep_spec.h"
 
@@ -51,11 +53,6 @@ std::string md_cell(const std::string& text) {
   return out;
 }
 
-std::string task_label(const std::string& env) {
-  const std::string paper = paper_task_name(env);
-  return paper.empty() ? env : paper;
-}
-
 std::string percent(double confidence) {
   return number(confidence * 100.0, 0) + " %";
 }
@@ -71,36 +68,61 @@ struct Writer {
   }
 };
 
-std::vector<std::string> ordered_envs(const std::vector<TaskSummary>& summaries) {
-  std::vector<std::string> envs;
+std::vector<std::string> ordered_tasks(const std::vector<TaskSummary>& summaries) {
+  std::vector<std::string> tasks;
   for (const auto& s : summaries) {
-    if (std::find(envs.begin(), envs.end(), s.env) == envs.end()) envs.push_back(s.env);
+    if (std::find(tasks.begin(), tasks.end(), s.task) == tasks.end()) tasks.push_back(s.task);
   }
-  std::sort(envs.begin(), envs.end());
-  return envs;
+  std::sort(tasks.begin(), tasks.end());
+  return tasks;
+}
+
+// For each column whose methods ran on different environment ids (SAC on "dmc/cheetah-run", ARQ
+// on "dmc/cheetah-run:bangbang"): which method used which id, so a shared column hides nothing.
+std::string environment_notes(const std::vector<TaskSummary>& summaries,
+                              const std::vector<std::string>& tasks) {
+  std::string notes;
+  for (const auto& task : tasks) {
+    std::map<std::string, std::string> methods_by_env;
+    for (const auto& s : summaries) {
+      if (s.task != task) continue;
+      std::string& methods = methods_by_env[s.env];
+      methods += (methods.empty() ? "" : ", ") + s.method;
+    }
+    if (methods_by_env.size() < 2) continue;
+    notes += "- " + md_cell(task_label(task)) + ":";
+    std::string separator = " ";
+    for (const auto& [env, methods] : methods_by_env) {
+      notes += separator + md_cell(methods) + " on `" + env + "`";
+      separator = "; ";
+    }
+    notes += "\n";
+  }
+  return notes.empty() ? ""
+                       : "\nColumns whose methods ran on different environment ids:\n\n" + notes;
 }
 
 std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool paper,
                                  double confidence) {
-  const auto envs = ordered_envs(summaries);
+  const auto tasks = ordered_tasks(summaries);
   std::vector<std::string> methods;
   std::map<std::pair<std::string, std::string>, const TaskSummary*> cells;
   for (const auto& s : summaries) {
     if (std::find(methods.begin(), methods.end(), s.method) == methods.end())
       methods.push_back(s.method);
-    cells[{s.method, s.env}] = &s;
+    cells[{s.method, s.task}] = &s;
   }
   std::string md = "| method |";
   std::string rule = "|---|";
-  for (const auto& env : envs) {
-    md += " " + md_cell(task_label(env)) + " |";
+  for (const auto& task : tasks) {
+    md += " " + md_cell(task_label(task)) + " |";
     rule += "---|";
   }
   md += "\n" + rule + "\n";
   for (const auto& method : methods) {
     md += "| " + md_cell(method) + " |";
-    for (const auto& env : envs) {
-      const auto it = cells.find({method, env});
+    for (const auto& task : tasks) {
+      const auto it = cells.find({method, task});
       if (it == cells.end()) {
         md += " — |";
       } else {
@@ -115,20 +137,23 @@ std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool
     md += "\n";
   }
   if (paper) {
-    // One row per (paper method, source) that reports any of these tasks.
+    // One row per (paper method, source) that reports any of these tasks; a column is paired
+    // with published numbers only when it is the task under the papers' protocol.
     std::vector<std::pair<std::string, std::string>> rows;
     for (const auto& r : paper_results()) {
       bool relevant = false;
-      for (const auto& env : envs) relevant = relevant || paper_task_name(env) == r.task;
+      for (const auto& task : tasks) relevant = relevant || published_task(task) == r.task;
       const std::pair<std::string, std::string> key{r.method, r.source};
       if (relevant && std::find(rows.begin(), rows.end(), key) == rows.end()) rows.push_back(key);
     }
     for (const auto& [method, source] : rows) {
       md += "| *" + md_cell(method) + " — " + md_cell(source) + "* |";
-      for (const auto& env : envs) {
+      for (const auto& task : tasks) {
+        const std::string paper_task = published_task(task);
         const PaperResult* found = nullptr;
         for (const auto& r : paper_results()) {
-          if (r.method == method && r.source == source && r.task == paper_task_name(env))
+          if (r.method == method && r.source == source && !paper_task.empty() &&
+              r.task == paper_task)
             found = &r;
         }
         if (found == nullptr) {
@@ -150,32 +175,53 @@ std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool
         " Italic rows are published numbers; the papers do not say what their ± is, and "
         "≈ values are read off plots.";
   }
-  return md + "\n";
+  return md + "\n" + environment_notes(summaries, tasks);
 }
 
 std::string final_table_csv(const std::vector<TaskSummary>& summaries) {
-  std::string csv = "method,env,task,runs,mean,std,ci_low,ci_high,ci_half_width\n";
+  std::string csv = "method,task,task_name,env,runs,mean,std,ci_low,ci_high,ci_half_width\n";
   for (const auto& s : summaries) {
-    csv += csv_field(s.method) + "," + csv_field(s.env) + "," + csv_field(task_label(s.env)) + "," +
-           std::to_string(s.finals.size()) + "," + exact(s.interval.estimate) + "," +
-           exact(s.stddev) + "," + exact(s.interval.low) + "," + exact(s.interval.high) + "," +
-           exact(s.interval.half_width()) + "\n";
+    csv += csv_field(s.method) + "," + csv_field(s.task) + "," + csv_field(task_label(s.task)) +
+           "," + csv_field(s.env) + "," + std::to_string(s.finals.size()) + "," +
+           exact(s.interval.estimate) + "," + exact(s.stddev) + "," + exact(s.interval.low) + "," +
+           exact(s.interval.high) + "," + exact(s.interval.half_width()) + "\n";
+  }
+  return csv;
+}
+
+// One line per run, with its exact environment id, for checking what a cell is made of.
+std::string runs_csv(const std::vector<RunRecord>& runs) {
+  const std::vector<std::string> methods = report_methods(runs);
+  std::string csv = "method,task,env,seed,complete,final_step,final_return,dir\n";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunRecord& run = runs[i];
+    csv += csv_field(methods[i]) + "," + csv_field(task_key(run.env)) + "," + csv_field(run.env) +
+           "," + std::to_string(run.seed) + "," + (run.complete ? "true" : "false") + "," +
+           std::to_string(run.evals.back().step) + "," + exact(run.final_return()) + "," +
+           csv_field(run.dir) + "\n";
   }
   return csv;
 }
 
 std::string paper_comparison_csv(const std::vector<TaskSummary>& summaries) {
   std::string csv =
-      "method,env,task,runs,mean,ci_half_width,paper_method,paper_value,paper_plus_minus,"
-      "approximate,source\n";
+      "method,task,env,paper_task,runs,mean,ci_half_width,paper_method,paper_value,"
+      "paper_plus_minus,approximate,source\n";
   for (const auto& s : summaries) {
+    const std::string paper_task = published_task(s.task);
+    // "ARQ (bang-bang)", a method split by action interface, is still the paper's ARQ.
+    std::string method = s.method;
+    for (const std::string_view interface : {" (bang-bang)", " (continuous)"}) {
+      if (method.ends_with(interface)) method.resize(method.size() - interface.size());
+    }
     for (const auto& r : paper_results()) {
-      if (r.task != paper_task_name(s.env) || !same_method(s.method, r.method)) continue;
-      csv += csv_field(s.method) + "," + csv_field(s.env) + "," + csv_field(r.task) + "," +
-             std::to_string(s.finals.size()) + "," + exact(s.interval.estimate) + "," +
-             exact(s.interval.half_width()) + "," + csv_field(r.method) + "," + exact(r.value) +
-             "," + (r.plus_minus ? exact(*r.plus_minus) : "") + "," +
-             (r.approximate ? "true" : "false") + "," + csv_field(r.source) + "\n";
+      if (paper_task.empty() || r.task != paper_task || !same_method(method, r.method)) continue;
+      csv += csv_field(s.method) + "," + csv_field(s.task) + "," + csv_field(s.env) + "," +
+             csv_field(r.task) + "," + std::to_string(s.finals.size()) + "," +
+             exact(s.interval.estimate) + "," + exact(s.interval.half_width()) + "," +
+             csv_field(r.method) + "," + exact(r.value) + "," +
+             (r.plus_minus ? exact(*r.plus_minus) : "") + "," + (r.approximate ? "true" : "false") +
+             "," + csv_field(r.source) + "\n";
     }
   }
   return csv;
@@ -258,6 +304,7 @@ ReportResult write_report(const ReportOptions& options) {
         " complete) from:";
   for (const auto& input : options.inputs) md += " `" + input + "`";
   md += "\n\n";
+  writer.write("runs.csv", runs_csv(runs));
 
   const std::vector<TaskSummary> summaries =
       summarize_final_returns(table_runs, options.confidence);
@@ -270,7 +317,7 @@ ReportResult write_report(const ReportOptions& options) {
     if (options.paper) writer.write("paper_comparison.csv", paper_comparison_csv(summaries));
 
     bool all_dmc = true;
-    for (const auto& s : summaries) all_dmc = all_dmc && s.env.rfind("dmc/", 0) == 0;
+    for (const auto& s : summaries) all_dmc = all_dmc && s.task.starts_with("dmc/");
     std::string normalize = options.normalize;
     if (normalize == "auto") normalize = all_dmc ? "none" : "max";
     if (normalize != "none" && normalize != "max") {
@@ -301,8 +348,8 @@ ReportResult write_report(const ReportOptions& options) {
     result.notes.push_back(
         "gnuplot not found: curves written as SVG only (install gnuplot-nox for PNG)");
   }
-  for (const auto& [env, plot] : learning_curves(runs, options.confidence)) {
-    const std::string stem = "curves/" + slugify(env);
+  for (const auto& [task, plot] : learning_curves(runs, options.confidence)) {
+    const std::string stem = "curves/" + slugify(task);
     writer.write(stem + ".svg", render_svg(plot));
     std::string image = stem + ".svg";
     if (!gnuplot.empty()) {
@@ -318,7 +365,7 @@ ReportResult write_report(const ReportOptions& options) {
         result.notes.push_back(error + ": kept the SVG");
       }
     }
-    md += "![" + env + "](" + image + ")\n\n";
+    md += "![" + plot.title + "](" + image + ")\n\n";
   }
   if (!result.notes.empty()) {
     md += "## Notes\n\n";

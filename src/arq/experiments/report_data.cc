@@ -3,21 +3,54 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "arq/core/error.h"
+#include "arq/experiments/report_task.h"
 
 namespace arq::experiments {
+namespace {
+
+std::string joined(const std::set<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : " ") + item;
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> report_methods(const std::vector<RunRecord>& runs) {
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> interfaces;
+  for (const auto& run : runs)
+    interfaces[{run.method, task_key(run.env)}].insert(action_interface(run.env));
+  std::vector<std::string> methods;
+  for (const auto& run : runs) {
+    const bool mixed = interfaces[{run.method, task_key(run.env)}].size() > 1;
+    methods.push_back(mixed ? run.method + " (" + action_interface(run.env) + ")" : run.method);
+  }
+  return methods;
+}
 
 std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& runs,
                                                  double confidence) {
-  std::map<std::pair<std::string, std::string>, std::vector<double>> groups;
-  for (const auto& run : runs) groups[{run.method, run.env}].push_back(run.final_return());
+  struct Group {
+    std::vector<double> finals;
+    std::set<std::string> envs;
+  };
+  const std::vector<std::string> methods = report_methods(runs);
+  std::map<std::pair<std::string, std::string>, Group> groups;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    Group& group = groups[{methods[i], task_key(runs[i].env)}];
+    group.finals.push_back(runs[i].final_return());
+    group.envs.insert(runs[i].env);
+  }
   std::vector<TaskSummary> summaries;
-  for (auto& [key, finals] : groups) {
+  for (auto& [key, group] : groups) {
     TaskSummary summary;
     summary.method = key.first;
-    summary.env = key.second;
-    summary.finals = std::move(finals);
+    summary.task = key.second;
+    summary.env = joined(group.envs);
+    summary.finals = std::move(group.finals);
     summary.interval = t_interval(summary.finals, confidence);
     summary.stddev = sample_stddev(summary.finals);
     summaries.push_back(std::move(summary));
@@ -28,17 +61,18 @@ std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& r
 std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summaries,
                                             Normalization normalization,
                                             const BootstrapOptions& bootstrap) {
-  std::map<std::string, double> scale;  // env -> divisor
+  std::map<std::string, double> scale;  // task -> divisor
   for (const auto& s : summaries) {
-    double& best = scale.try_emplace(s.env, -std::numeric_limits<double>::infinity()).first->second;
+    double& best =
+        scale.try_emplace(s.task, -std::numeric_limits<double>::infinity()).first->second;
     best = std::max(best, s.interval.estimate);
   }
   if (normalization == Normalization::kNone) {
-    for (auto& [env, divisor] : scale) divisor = 1.0;
+    for (auto& [task, divisor] : scale) divisor = 1.0;
   } else {
-    for (const auto& [env, divisor] : scale) {
+    for (const auto& [task, divisor] : scale) {
       if (!(divisor > 0.0)) {
-        throw Error("cannot normalise '" + env + "' by its best mean return (" +
+        throw Error("cannot normalise '" + task + "' by its best mean return (" +
                     std::to_string(divisor) + " is not positive); use --normalize none");
       }
     }
@@ -47,7 +81,7 @@ std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summ
   std::map<std::string, size_t> run_counts;
   for (const auto& s : summaries) {
     std::vector<double> normalised;
-    for (double v : s.finals) normalised.push_back(v / scale[s.env]);
+    for (double v : s.finals) normalised.push_back(v / scale[s.task]);
     per_method[s.method].push_back(std::move(normalised));
     run_counts[s.method] += s.finals.size();
   }
@@ -66,23 +100,35 @@ std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summ
 
 std::vector<std::pair<std::string, PlotSpec>> learning_curves(const std::vector<RunRecord>& runs,
                                                               double confidence) {
-  // env -> method -> step -> returns of the runs that evaluated at that step
-  std::map<std::string, std::map<std::string, std::map<int64_t, std::vector<double>>>> values;
-  std::map<std::string, std::map<std::string, size_t>> run_counts;
-  for (const auto& run : runs) {
-    auto& by_step = values[run.env][run.method];
-    for (const auto& point : run.evals) by_step[point.step].push_back(point.mean_return);
-    ++run_counts[run.env][run.method];
+  struct Series {
+    std::map<int64_t, std::vector<double>> by_step;  // returns of the runs evaluated at a step
+    std::set<std::string> interfaces;
+    size_t runs = 0;
+  };
+  const std::vector<std::string> methods = report_methods(runs);
+  std::map<std::string, std::map<std::string, Series>> tasks;  // task -> method -> series
+  std::map<std::string, std::set<std::string>> task_interfaces;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const std::string task = task_key(runs[i].env);
+    Series& series = tasks[task][methods[i]];
+    for (const auto& point : runs[i].evals) series.by_step[point.step].push_back(point.mean_return);
+    series.interfaces.insert(action_interface(runs[i].env));
+    ++series.runs;
+    task_interfaces[task].insert(action_interface(runs[i].env));
   }
   std::vector<std::pair<std::string, PlotSpec>> plots;
-  for (const auto& [env, methods] : values) {
+  for (const auto& [task, by_method] : tasks) {
     PlotSpec plot;
-    plot.title = env;
-    for (const auto& [method, by_step] : methods) {
+    plot.title = task_label(task);
+    const bool mixed = task_interfaces[task].size() > 1;
+    for (const auto& [method, data] : by_method) {
       PlotSeries series;
-      const size_t n = run_counts[env][method];
-      series.label = method + " (" + std::to_string(n) + (n == 1 ? " run)" : " runs)");
-      for (const auto& [step, returns] : by_step) {
+      std::string details = std::to_string(data.runs) + (data.runs == 1 ? " run" : " runs");
+      // A method that report_methods split already names its interface.
+      const std::string interface = joined(data.interfaces);
+      if (mixed && !method.ends_with("(" + interface + ")")) details = interface + ", " + details;
+      series.label = method + " (" + details + ")";
+      for (const auto& [step, returns] : data.by_step) {
         const Interval interval = t_interval(returns, confidence);
         series.x.push_back(static_cast<double>(step));
         series.y.push_back(interval.estimate);
@@ -91,7 +137,7 @@ std::vector<std::pair<std::string, PlotSpec>> learning_curves(const std::vector<
       }
       plot.series.push_back(std::move(series));
     }
-    plots.emplace_back(env, std::move(plot));
+    plots.emplace_back(task, std::move(plot));
   }
   return plots;
 }

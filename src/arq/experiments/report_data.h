@@ -1,7 +1,9 @@
 #pragma once
 // The numbers of `arq report`, computed from loaded runs: per (method, task) final-return
 // summaries with t-intervals over seeds, per-method aggregates across tasks (IQM and mean with
-// stratified-bootstrap intervals) and learning curves with t-interval bands.
+// stratified-bootstrap intervals) and learning curves with t-interval bands. Tasks are
+// task_key()s (report_task.h), so SAC on "dmc/cheetah-run" and ARQ on "dmc/cheetah-run:bangbang"
+// are compared on one task.
 #include <string>
 #include <vector>
 
@@ -12,14 +14,20 @@
 namespace arq::experiments {
 
 struct TaskSummary {
-  std::string method;
-  std::string env;
+  std::string method;  // as report_methods() labels it
+  std::string task;    // task_key(env)
+  std::string env;     // the runs' exact environment id (ids spelled differently, space-separated)
   std::vector<double> finals;  // one final evaluation return per run (seed)
   Interval interval;           // mean and its t-interval
   double stddev = 0.0;         // sample standard deviation over runs
 };
 
-// Groups runs by (method, env), sorted by method then env.
+// The method label of each run as the report shows it: the run's own label, except that a method
+// whose runs on one task used different action interfaces (bang-bang and continuous)
+// is split into "ARQ (bang-bang)" and "ARQ (continuous)", so that no cell mixes them.
+std::vector<std::string> report_methods(const std::vector<RunRecord>& runs);
+
+// Groups runs by (report method, task), sorted by method then task.
 std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& runs,
                                                  double confidence);
 
@@ -42,8 +50,10 @@ std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summ
                                             Normalization normalization,
                                             const BootstrapOptions& bootstrap);
 
-// One plot per environment, one series per method: at each evaluation step, the mean over the
-// runs that reached it with a t-interval band (no band where only one run has the step).
+// One plot per task (keyed by task_key, titled by task_label), one series per method: at each
+// evaluation step, the mean over the runs that reached it with a t-interval band (no band where
+// only one run has the step). Where a task's methods used different environment ids, each legend
+// entry names its action interface: "ARQ (bang-bang, 5 runs)", "SAC (continuous, 5 runs)".
 std::vector<std::pair<std::string, PlotSpec>> learning_curves(const std::vector<RunRecord>& runs,
                                                               double confidence);
 
