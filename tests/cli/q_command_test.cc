@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 #include "arq/core/text_io.h"
@@ -77,6 +78,12 @@ fs::path rollout(const std::string& env, const std::string& name) {
 struct Variant {
   std::string name, env, agent, settings;
 };
+
+// What ctest and gtest print as GetParam() instead of the struct's bytes (the test name already
+// ends with v.name).
+void PrintTo(const Variant& v, std::ostream* out) {
+  *out << v.agent << " on " << v.env << (v.settings.empty() ? "" : " " + v.settings);
+}
 
 class QMatchesNumpy : public ::testing::TestWithParam<Variant> {};
 
