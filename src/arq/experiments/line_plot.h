@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "arq/experiments/plot_frame.h"  // nice_ticks, compact_number, the palette
+
 namespace arq::experiments {
 
 struct PlotSeries {
@@ -19,12 +21,6 @@ struct PlotSpec {
 };
 
 std::string render_svg(const PlotSpec& plot);
-
-// Tick positions covering [low, high] at a 1-2-5 spacing, about `target` of them.
-std::vector<double> nice_ticks(double low, double high, int target = 6);
-
-// "1.5M", "250k", "40": compact labels for step counts and returns.
-std::string compact_number(double value);
 
 // The gnuplot program that draws `plot` from `data_path` into a PNG at `png_path`, and the data
 // file it reads (one block per series: x y low high).
