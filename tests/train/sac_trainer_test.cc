@@ -2,28 +2,22 @@
 // (CSV logs and final tensors), its checkpoint tensor names, and clear errors when agent and
 // environment disagree about the action space.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
-#include "arq/agents/factory.h"
 #include "arq/core/error.h"
 #include "arq/core/text_io.h"
 #include "arq/train/train_config.h"
 #include "arq/train/trainer.h"
+#include "train/train_run.h"
 
 namespace arq {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("arq_sac_trainer_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+using test::fresh_run_dir;
+using test::train_quietly;
 
 // A tiny SAC on reacher-hard: 300 random seed steps, then updates; episodes are 1000 steps, so a
 // stop at 1000 steps checkpoints at the first episode boundary.
@@ -40,27 +34,18 @@ Config small_sac_config() {
   return c;
 }
 
-TrainSummary run(const Config& c, const fs::path& dir, bool resume = false, int64_t stop = -1) {
-  TrainRequest request;
-  request.config = c;
-  request.run_dir = dir.string();
-  request.resume = resume;
-  request.quiet = true;
-  request.stop_after_steps = stop;
-  return train(request, make_agent);
-}
-
 TEST(SacTrainer, RepeatsAndResumesBitForBit) {
   const Config c = small_sac_config();
-  const fs::path whole = fresh_dir("whole"), again = fresh_dir("again"), parts = fresh_dir("parts");
-  const TrainSummary first = run(c, whole);
+  const fs::path whole = fresh_run_dir("sac_whole"), again = fresh_run_dir("sac_again"),
+                 parts = fresh_run_dir("sac_parts");
+  const TrainSummary first = train_quietly(c, whole);
   EXPECT_TRUE(first.finished);
   EXPECT_EQ(first.episodes, 2);
-  run(c, again);
-  const TrainSummary stopped = run(c, parts, false, 900);
+  train_quietly(c, again);
+  const TrainSummary stopped = train_quietly(c, parts, false, 900);
   ASSERT_FALSE(stopped.finished);
   EXPECT_EQ(stopped.steps, 1000);
-  EXPECT_TRUE(run(c, parts, true).finished);
+  EXPECT_TRUE(train_quietly(c, parts, true).finished);
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
     const std::string expected = read_file((whole / file).string());
     EXPECT_EQ(expected, read_file((again / file).string())) << file;
@@ -93,9 +78,9 @@ TEST(SacTrainer, RepeatsAndResumesBitForBit) {
 TEST(SacTrainer, AgentAndEnvironmentMustAgreeOnTheActionSpace) {
   Config c = small_sac_config();
   c.apply_override("run.env=dmc/reacher-hard:bangbang");
-  const fs::path dir = fresh_dir("discrete_env");
+  const fs::path dir = fresh_run_dir("sac_discrete_env");
   try {
-    run(c, dir);
+    train_quietly(c, dir);
     FAIL() << "expected an error";
   } catch (const Error& e) {
     const std::string message = e.what();
@@ -107,7 +92,7 @@ TEST(SacTrainer, AgentAndEnvironmentMustAgreeOnTheActionSpace) {
   c = small_sac_config();
   c.apply_override("run.agent=dqn");
   try {
-    run(c, dir);
+    train_quietly(c, dir);
     FAIL() << "expected an error";
   } catch (const Error& e) {
     const std::string message = e.what();

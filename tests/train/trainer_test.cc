@@ -3,30 +3,21 @@
 #include "arq/train/trainer.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <random>
 
-#include "arq/agents/factory.h"
 #include "arq/core/error.h"
 #include "arq/core/text_io.h"
 #include "arq/train/checkpoint.h"
 #include "arq/train/train_config.h"
+#include "train/train_run.h"
 
 namespace arq {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("arq_trainer_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  return dir;
-}
+using test::fresh_run_dir;
+using test::train_quietly;
 
 Config small_dqn_config() {
   Config c = make_train_config();
@@ -57,21 +48,11 @@ Config small_dqn_config() {
   return c;
 }
 
-TrainSummary run(const Config& c, const fs::path& dir, bool resume = false, int64_t stop = -1) {
-  TrainRequest request;
-  request.config = c;
-  request.run_dir = dir.string();
-  request.resume = resume;
-  request.quiet = true;
-  request.stop_after_steps = stop;
-  return train(request, make_agent);
-}
-
 TEST(Trainer, SameSeedGivesBitIdenticalLogs) {
   const Config c = small_dqn_config();
-  const fs::path a = fresh_dir("det_a"), b = fresh_dir("det_b");
-  const TrainSummary first = run(c, a);
-  run(c, b);
+  const fs::path a = fresh_run_dir("trainer_det_a"), b = fresh_run_dir("trainer_det_b");
+  const TrainSummary first = train_quietly(c, a);
+  train_quietly(c, b);
   EXPECT_TRUE(first.finished);
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
     EXPECT_EQ(read_file((a / file).string()), read_file((b / file).string())) << file;
@@ -94,13 +75,13 @@ TEST(Trainer, SameSeedGivesBitIdenticalLogs) {
 
 TEST(Trainer, ResumedRunEqualsUninterruptedRun) {
   const Config c = small_dqn_config();
-  const fs::path whole = fresh_dir("whole"), parts = fresh_dir("parts");
-  run(c, whole);
-  const TrainSummary stopped = run(c, parts, false, 1100);
+  const fs::path whole = fresh_run_dir("trainer_whole"), parts = fresh_run_dir("trainer_parts");
+  train_quietly(c, whole);
+  const TrainSummary stopped = train_quietly(c, parts, false, 1100);
   EXPECT_FALSE(stopped.finished);
   EXPECT_GE(stopped.steps, 1100);
   EXPECT_LT(stopped.steps, 2400);
-  const TrainSummary resumed = run(c, parts, true);
+  const TrainSummary resumed = train_quietly(c, parts, true);
   EXPECT_TRUE(resumed.finished);
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
     EXPECT_EQ(read_file((whole / file).string()), read_file((parts / file).string())) << file;
@@ -128,13 +109,14 @@ Config small_local_config(const std::string& agent) {
 TEST(Trainer, LocalAgentsResumeExactlyAndRepeatBitForBit) {
   for (const std::string agent : {"arq", "ad"}) {
     const Config c = small_local_config(agent);
-    const fs::path whole = fresh_dir(agent + "_whole"), again = fresh_dir(agent + "_again"),
-                   parts = fresh_dir(agent + "_parts");
-    run(c, whole);
-    run(c, again);
-    const TrainSummary stopped = run(c, parts, false, 900);
+    const fs::path whole = fresh_run_dir("trainer_" + agent + "_whole"),
+                   again = fresh_run_dir("trainer_" + agent + "_again"),
+                   parts = fresh_run_dir("trainer_" + agent + "_parts");
+    train_quietly(c, whole);
+    train_quietly(c, again);
+    const TrainSummary stopped = train_quietly(c, parts, false, 900);
     ASSERT_FALSE(stopped.finished) << agent;
-    run(c, parts, true);
+    train_quietly(c, parts, true);
     for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
       const std::string expected = read_file((whole / file).string());
       EXPECT_EQ(expected, read_file((again / file).string())) << agent << " " << file;
@@ -148,12 +130,12 @@ TEST(Trainer, LocalAgentsResumeExactlyAndRepeatBitForBit) {
 
 TEST(Trainer, RefusesToOverwriteAnExistingRun) {
   const Config c = small_dqn_config();
-  const fs::path dir = fresh_dir("overwrite");
+  const fs::path dir = fresh_run_dir("trainer_overwrite");
   Config tiny = c;
   tiny.apply_override("run.total_steps=200");
   tiny.apply_override("run.learning_starts=100");
-  run(tiny, dir);
-  EXPECT_THROW(run(tiny, dir), Error);
+  train_quietly(tiny, dir);
+  EXPECT_THROW(train_quietly(tiny, dir), Error);
   fs::remove_all(dir);
 }
 
@@ -161,7 +143,7 @@ TEST(Trainer, RejectsInvalidSettingsWithTheKeyName) {
   Config c = small_dqn_config();
   c.apply_override("run.eval_epsilon=1.5");
   try {
-    run(c, fresh_dir("invalid"));
+    train_quietly(c, fresh_run_dir("trainer_invalid"));
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("run.eval_epsilon"), std::string::npos) << e.what();
