@@ -1,11 +1,7 @@
 // `arq analyze pca` end to end on tiny ARQ checkpoints, with and without action conditioning.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,44 +9,17 @@
 #include <vector>
 
 #include "arq/core/text_io.h"
+#include "cli/arq_process.h"
+#include "cli/tiny_local_run.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string output;
-};
-
-Result run_arq(const std::string& arguments) {
-  FILE* pipe = popen((std::string(ARQ_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t count;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    output.append(buffer.data(), count);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("arq_analyze_test_" + std::to_string(getpid()) + "_" + name);
-}
-
-fs::path train_tiny(const std::string& name, const std::string& extra) {
-  const fs::path dir = temp_path(name);
-  fs::remove_all(dir);
-  const Result result = run_arq(
-      "train --env minatar/breakout-v1 --total-steps 300 --quiet --run-dir " + dir.string() +
-      " --set run.agent=arq --set local.widths=[16,12,12] --set run.learning_starts=100"
-      " --set replay.batch_size=16 --set run.eval_frequency=0 --set run.checkpoint_frequency=300"
-      " --set replay.capacity=1000 " +
-      extra);
-  EXPECT_EQ(result.exit_code, 0) << result.output;
-  return dir;
-}
+using arq::test::CommandResult;
+using arq::test::run_arq;
+using arq::test::temp_path;
+using arq::test::train_tiny_local;
 
 double correlation(const std::vector<double>& x, const std::vector<double>& y) {
   double mx = 0, my = 0;
@@ -68,8 +37,8 @@ double correlation(const std::vector<double>& x, const std::vector<double>& y) {
 
 // Runs the analysis and checks the files against each other; returns the summary.
 nlohmann::json analyze(const fs::path& run, const std::string& states, const fs::path& out) {
-  const Result result = run_arq("analyze pca --checkpoint " + run.string() + " " + states +
-                                " --no-png --out " + out.string());
+  const CommandResult result = run_arq("analyze pca --checkpoint " + run.string() + " " + states +
+                                       " --no-png --out " + out.string());
   EXPECT_EQ(result.exit_code, 0) << result.output;
   const auto summary = nlohmann::json::parse(arq::read_file((out / "summary.json").string()));
   for (const char* file :
@@ -106,8 +75,9 @@ nlohmann::json analyze(const fs::path& run, const std::string& states, const fs:
 }
 
 TEST(AnalyzePca, WithoutActionConditioningTheVectorsClusterByAction) {
-  const fs::path arq = train_tiny("arq", "");
-  const fs::path no_ac = train_tiny("no_ac", "--set local.action_conditioning=false");
+  const fs::path arq = train_tiny_local("arq", "minatar/breakout-v1", "arq", "");
+  const fs::path no_ac = train_tiny_local("no_ac", "minatar/breakout-v1", "arq",
+                                          "--set local.action_conditioning=false");
   const fs::path rollout = temp_path("rollout.jsonl");
   ASSERT_EQ(
       run_arq("rollout --env minatar/breakout-v1 --seed 4 --steps 200 --out " + rollout.string())
@@ -124,8 +94,8 @@ TEST(AnalyzePca, WithoutActionConditioningTheVectorsClusterByAction) {
 
   // States collected by playing, from another layer.
   const fs::path played = temp_path("played");
-  const Result result = run_arq("analyze pca --checkpoint " + arq.string() +
-                                " --play 120 --layer 2 --no-png --out " + played.string());
+  const CommandResult result = run_arq("analyze pca --checkpoint " + arq.string() +
+                                       " --play 120 --layer 2 --no-png --out " + played.string());
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto summary = nlohmann::json::parse(arq::read_file((played / "summary.json").string()));
   EXPECT_EQ(summary["states"], 120);
@@ -138,7 +108,7 @@ TEST(AnalyzePca, WithoutActionConditioningTheVectorsClusterByAction) {
            {"--checkpoint " + arq.string() + " --play 10 --layer 3 --out " + played.string(),
             "--layer 3"},
            {"--checkpoint " + arq.string() + " --play 0 --out " + played.string(), "--play"}}) {
-    const Result bad = run_arq("analyze pca " + arguments);
+    const CommandResult bad = run_arq("analyze pca " + arguments);
     EXPECT_NE(bad.exit_code, 0) << arguments;
     EXPECT_NE(bad.output.find(must_mention), std::string::npos) << bad.output;
   }

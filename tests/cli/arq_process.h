@@ -15,10 +15,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// `arq <arguments>` through the shell; arguments are passed as written.
-inline CommandResult run_arq(const std::string& arguments) {
-  const std::string command = std::string(ARQ_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
+// `command` through the shell.
+inline CommandResult run_shell(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed"};
   std::string output;
   std::array<char, 4096> buffer;
@@ -28,6 +27,11 @@ inline CommandResult run_arq(const std::string& arguments) {
   }
   const int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// `arq <arguments>` through the shell; arguments are passed as written.
+inline CommandResult run_arq(const std::string& arguments) {
+  return run_shell(std::string(ARQ_BINARY) + " " + arguments);
 }
 
 // A path in the temporary folder, unique to this test process.

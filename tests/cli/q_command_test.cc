@@ -2,11 +2,7 @@
 // few hundred steps, `arq q` evaluates them over a rollout, and scripts/q_from_checkpoint.py
 // recomputes every layer's Q and h from the checkpoint with numpy, using the document's code.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,35 +10,18 @@
 #include <string>
 
 #include "arq/core/text_io.h"
+#include "cli/arq_process.h"
+#include "cli/tiny_local_run.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string output;
-};
-
-Result run_shell(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string output;
-  std::array<char, 4096> buffer;
-  size_t count;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    output.append(buffer.data(), count);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-Result run_arq(const std::string& arguments) {
-  return run_shell(std::string(ARQ_BINARY) + " " + arguments);
-}
-
-fs::path temp_path(const std::string& name) {
-  return fs::temp_directory_path() / ("arq_q_test_" + std::to_string(getpid()) + "_" + name);
-}
+using arq::test::CommandResult;
+using arq::test::run_arq;
+using arq::test::run_shell;
+using arq::test::temp_path;
+using arq::test::train_tiny_local;
 
 // The first python3 with numpy (scripts/install-deps.sh installs Debian's python3-numpy).
 std::string python_with_numpy() {
@@ -52,24 +31,9 @@ std::string python_with_numpy() {
   return "";
 }
 
-// Trains a tiny local agent for 300 steps (about a quarter of a second).
-fs::path train_tiny(const std::string& name, const std::string& env, const std::string& agent,
-                    const std::string& extra) {
-  const fs::path dir = temp_path(name);
-  fs::remove_all(dir);
-  const Result result = run_arq(
-      "train --env " + env + " --total-steps 300 --quiet --run-dir " + dir.string() +
-      " --set run.agent=" + agent +
-      " --set local.widths=[16,12,12] --set run.learning_starts=100 --set replay.batch_size=16"
-      " --set run.eval_frequency=0 --set run.checkpoint_frequency=300 --set replay.capacity=1000 " +
-      extra);
-  EXPECT_EQ(result.exit_code, 0) << result.output;
-  return dir;
-}
-
 fs::path rollout(const std::string& env, const std::string& name) {
   const fs::path path = temp_path(name + ".jsonl");
-  const Result result =
+  const CommandResult result =
       run_arq("rollout --env " + env + " --seed 5 --steps 150 --out " + path.string());
   EXPECT_EQ(result.exit_code, 0) << result.output;
   return path;
@@ -91,11 +55,11 @@ TEST_P(QMatchesNumpy, EveryLayersQAndHAgreeWithTheDocumentsNumpyCode) {
   const std::string python = python_with_numpy();
   ASSERT_FALSE(python.empty()) << "python3 with numpy is needed (scripts/install-deps.sh)";
   const Variant& v = GetParam();
-  const fs::path run = train_tiny(v.name, v.env, v.agent, v.settings);
+  const fs::path run = train_tiny_local(v.name, v.env, v.agent, v.settings);
   const fs::path observations = rollout(v.env, v.name + "_rollout");
   const fs::path q = temp_path(v.name + "_q.jsonl");
-  const Result q_result = run_arq("q --checkpoint " + run.string() + " --obs " +
-                                  observations.string() + " --out " + q.string());
+  const CommandResult q_result = run_arq("q --checkpoint " + run.string() + " --obs " +
+                                         observations.string() + " --out " + q.string());
   ASSERT_EQ(q_result.exit_code, 0) << q_result.output;
 
   // The file's shape: a header, then one line per observation the agent acts on.
@@ -114,7 +78,7 @@ TEST_P(QMatchesNumpy, EveryLayersQAndHAgreeWithTheDocumentsNumpyCode) {
   EXPECT_EQ(first["q"][0].size(), static_cast<size_t>(actions));
   EXPECT_EQ(first["h"][2].size(), 12u);
 
-  const Result check =
+  const CommandResult check =
       run_shell(python + " " + ARQ_SOURCE_DIR + "/scripts/q_from_checkpoint.py --checkpoint " +
                 run.string() + " --obs " + observations.string() + " --q " + q.string() +
                 " --doc " + ARQ_SOURCE_DIR + "/docs/checkpoints.md --tolerance 1e-4");
@@ -144,7 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(QCommand, TheNumpyCheckCatchesAWrongEquation) {
   const std::string python = python_with_numpy();
   ASSERT_FALSE(python.empty()) << "python3 with numpy is needed (scripts/install-deps.sh)";
-  const fs::path run = train_tiny("wrong_doc", "minatar/breakout-v1", "arq", "");
+  const fs::path run = train_tiny_local("wrong_doc", "minatar/breakout-v1", "arq", "");
   const fs::path observations = rollout("minatar/breakout-v1", "wrong_doc_rollout");
   const fs::path q = temp_path("wrong_doc_q.jsonl");
   ASSERT_EQ(run_arq("q --checkpoint " + run.string() + " --obs " + observations.string() +
@@ -158,7 +122,7 @@ TEST(QCommand, TheNumpyCheckCatchesAWrongEquation) {
   doc.replace(at, equation.size(), "w = ((m - m.mean(1, keepdims=True))");
   const fs::path wrong_doc = temp_path("wrong_checkpoints.md");
   arq::write_file_atomic(wrong_doc.string(), doc);
-  const Result check = run_shell(
+  const CommandResult check = run_shell(
       python + " " + ARQ_SOURCE_DIR + "/scripts/q_from_checkpoint.py --checkpoint " + run.string() +
       " --obs " + observations.string() + " --q " + q.string() + " --doc " + wrong_doc.string());
   EXPECT_EQ(check.exit_code, 1) << check.output;
@@ -167,7 +131,7 @@ TEST(QCommand, TheNumpyCheckCatchesAWrongEquation) {
 }
 
 void expect_clear_error(const std::string& arguments, const std::string& must_mention) {
-  const Result result = run_arq(arguments);
+  const CommandResult result = run_arq(arguments);
   EXPECT_NE(result.exit_code, 0) << arguments;
   EXPECT_NE(result.output.find(must_mention), std::string::npos)
       << arguments << "\noutput: " << result.output;
@@ -175,7 +139,7 @@ void expect_clear_error(const std::string& arguments, const std::string& must_me
 }
 
 TEST(QCommand, RejectsBadInputClearly) {
-  const fs::path run = train_tiny("errors", "minatar/breakout-v1", "arq", "");
+  const fs::path run = train_tiny_local("errors", "minatar/breakout-v1", "arq", "");
   const fs::path good = rollout("minatar/breakout-v1", "good");
   const fs::path out = temp_path("out.jsonl");
   const std::string q = "q --out " + out.string() + " ";
@@ -205,7 +169,7 @@ TEST(QCommand, RejectsBadInputClearly) {
                      damaged.string() + "' line 4");
   // A DQN checkpoint.
   const fs::path dqn = temp_path("dqn");
-  const Result trained = run_arq(
+  const CommandResult trained = run_arq(
       "train --env minatar/breakout-v1 --total-steps 200 --quiet --run-dir " + dqn.string() +
       " --set run.agent=dqn --set run.learning_starts=100 --set replay.batch_size=8"
       " --set run.eval_frequency=0 --set run.checkpoint_frequency=200"
