@@ -1,20 +1,15 @@
 // arq eval: load a run's last checkpoint and evaluate its greedy (epsilon) policy.
 #include <cstdio>
-#include <filesystem>
 #include <memory>
+#include <random>
 
 #include "apps/commands.h"
-#include "arq/agents/factory.h"
 #include "arq/core/error.h"
-#include "arq/env/registry.h"
-#include "arq/train/checkpoint.h"
 #include "arq/train/evaluation.h"
-#include "arq/train/train_config.h"
+#include "arq/train/trained_run.h"
 
 namespace arq::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct EvalArgs {
   std::string checkpoint;
@@ -25,40 +20,25 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& args) {
-  fs::path run_dir(args.checkpoint);
-  if (run_dir.filename() == "checkpoints") run_dir = run_dir.parent_path();
-  if (!fs::exists(run_dir / "config.toml")) {
-    throw Error("--checkpoint '" + args.checkpoint +
-                "': expected a run folder (with config.toml and checkpoints/)");
-  }
-  if (!has_checkpoint(run_dir.string())) {
-    throw Error("--checkpoint '" + args.checkpoint + "': the run has no checkpoint yet");
-  }
+  TrainedRun run = open_trained_run(args.checkpoint);
   if (args.episodes <= 0)
     throw Error("--episodes must be > 0, got " + std::to_string(args.episodes));
   if (!(args.epsilon >= 0.0 && args.epsilon <= 1.0)) {
     throw Error("--epsilon must be in [0, 1], got " + std::to_string(args.epsilon));
   }
-  Config config = make_train_config();
-  config.load_toml_file((run_dir / "config.toml").string());
-  EnvOptions env_options;
-  env_options.sticky_action_prob = config.get_double("env.sticky_action_prob");
-  env_options.difficulty_ramping = config.get_bool("env.difficulty_ramping");
-  auto env = make_env(config.get_string("run.env"), env_options);
-  auto agent = make_agent(config, env->spec());
-  const CheckpointMeta meta = read_checkpoint(run_dir.string(), *agent, nullptr);
-  auto policy = agent->make_policy();
-  env->reset(args.seed);
+  load_last_checkpoint(run);
+  auto policy = run.agent->make_policy();
+  run.env->reset(args.seed);
   std::mt19937_64 rng(args.seed);
   const EvalResult result =
-      evaluate(*env, *policy, EvalSettings{args.episodes, args.epsilon, args.max_steps}, rng);
+      evaluate(*run.env, *policy, EvalSettings{args.episodes, args.epsilon, args.max_steps}, rng);
   for (size_t i = 0; i < result.returns.size(); ++i) {
     std::printf("episode %zu: return %g, length %lld\n", i, result.returns[i],
                 static_cast<long long>(result.lengths[i]));
   }
   std::printf("%s %s at step %lld: mean return %.3f +- %.3f (std) over %lld episodes, epsilon %g\n",
-              config.get_string("run.agent").c_str(), config.get_string("run.env").c_str(),
-              static_cast<long long>(meta.steps_done), result.mean(), result.stddev(),
+              run.config.get_string("run.agent").c_str(), run.config.get_string("run.env").c_str(),
+              static_cast<long long>(run.meta.steps_done), result.mean(), result.stddev(),
               static_cast<long long>(args.episodes), args.epsilon);
 }
 

@@ -6,15 +6,14 @@
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <utility>
 
 #include "apps/commands.h"
-#include "arq/agents/factory.h"
 #include "arq/core/error.h"
 #include "arq/env/registry.h"
 #include "arq/render/env_frames.h"
 #include "arq/render/gif_writer.h"
-#include "arq/train/checkpoint.h"
-#include "arq/train/train_config.h"
+#include "arq/train/trained_run.h"
 
 namespace arq::cli {
 namespace {
@@ -78,27 +77,16 @@ void validate(const RenderArgs& args) {
 // Loads the run's last checkpoint; returns its environment id and options through the out
 // parameters.
 Actor load_actor(const RenderArgs& args, std::string& env_id, EnvOptions& env_options) {
-  fs::path run_dir(args.checkpoint);
-  if (run_dir.filename() == "checkpoints") run_dir = run_dir.parent_path();
-  if (!fs::exists(run_dir / "config.toml")) {
-    throw Error("--checkpoint '" + args.checkpoint +
-                "': expected a run folder (with config.toml and checkpoints/)");
-  }
-  if (!has_checkpoint(run_dir.string())) {
-    throw Error("--checkpoint '" + args.checkpoint + "': the run has no checkpoint yet");
-  }
-  Config config = make_train_config();
-  config.load_toml_file((run_dir / "config.toml").string());
-  env_id = config.get_string("run.env");
+  TrainedRun run = open_trained_run(args.checkpoint);
+  env_id = run.config.get_string("run.env");
   if (!args.env_id.empty() && args.env_id != env_id) {
     throw Error("--env '" + args.env_id + "' differs from the checkpoint's environment '" + env_id +
                 "' (leave --env out with --checkpoint)");
   }
-  env_options.sticky_action_prob = config.get_double("env.sticky_action_prob");
-  env_options.difficulty_ramping = config.get_bool("env.difficulty_ramping");
+  env_options = run.env_options;
+  load_last_checkpoint(run);
   Actor actor;
-  actor.agent = make_agent(config, make_env(env_id, env_options)->spec());
-  const CheckpointMeta meta = read_checkpoint(run_dir.string(), *actor.agent, nullptr);
+  actor.agent = std::move(run.agent);
   actor.policy = actor.agent->make_policy();
   char mode[64];
   if (actor.agent->continuous_actions()) {
@@ -108,8 +96,8 @@ Actor load_actor(const RenderArgs& args, std::string& env_id, EnvOptions& env_op
   }
   char description[200];
   std::snprintf(description, sizeof(description), "%s at step %lld (%s)",
-                config.get_string("run.agent").c_str(), static_cast<long long>(meta.steps_done),
-                mode);
+                run.config.get_string("run.agent").c_str(),
+                static_cast<long long>(run.meta.steps_done), mode);
   actor.description = description;
   return actor;
 }

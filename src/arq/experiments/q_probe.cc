@@ -1,21 +1,16 @@
 #include "arq/experiments/q_probe.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <random>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
-#include "arq/agents/factory.h"
 #include "arq/core/error.h"
-#include "arq/env/registry.h"
-#include "arq/train/checkpoint.h"
-#include "arq/train/train_config.h"
+#include "arq/train/trained_run.h"
 
 namespace arq::experiments {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Shortest text that reads back as the same float.
 void append_float(std::string& out, float value) {
@@ -37,34 +32,23 @@ void append_row(std::string& out, const Row& row) {
 }  // namespace
 
 LocalCheckpoint load_local_checkpoint(const std::string& checkpoint, const std::string& command) {
-  fs::path run_dir(checkpoint);
-  if (run_dir.filename() == "checkpoints") run_dir = run_dir.parent_path();
-  if (!fs::exists(run_dir / "config.toml")) {
-    throw Error("--checkpoint '" + checkpoint +
-                "': expected a run folder (with config.toml and checkpoints/)");
-  }
-  if (!has_checkpoint(run_dir.string())) {
-    throw Error("--checkpoint '" + checkpoint + "': the run has no checkpoint yet");
-  }
-  LocalCheckpoint out;
-  out.run_dir = run_dir.string();
-  out.config = make_train_config();
-  out.config.load_toml_file((run_dir / "config.toml").string());
-  const std::string agent = out.config.get_string("run.agent");
+  TrainedRun run = open_trained_run(checkpoint);
+  const std::string agent = run.config.get_string("run.agent");
   if (agent != "arq" && agent != "ad") {
     throw Error("--checkpoint '" + checkpoint + "' holds a '" + agent + "' agent: " + command +
                 " needs a local agent (arq or ad), whose per-layer Q-values it reads");
   }
-  EnvOptions env_options;
-  env_options.sticky_action_prob = out.config.get_double("env.sticky_action_prob");
-  env_options.difficulty_ramping = out.config.get_bool("env.difficulty_ramping");
-  out.env = make_env(out.config.get_string("run.env"), env_options);
-  out.agent = make_agent(out.config, out.env->spec());
+  load_last_checkpoint(run);
+  LocalCheckpoint out;
+  out.run_dir = run.run_dir;
+  out.config = std::move(run.config);
+  out.env = std::move(run.env);
+  out.agent = std::move(run.agent);
+  out.step = run.meta.steps_done;
   out.local = dynamic_cast<local::LocalAgent*>(out.agent.get());
   if (out.local == nullptr) {
     throw Error("--checkpoint '" + checkpoint + "': " + command + " needs a local agent");
   }
-  out.step = read_checkpoint(out.run_dir, *out.agent, nullptr).steps_done;
   return out;
 }
 
