@@ -89,15 +89,22 @@ TEST(Report, LearningCurvesAverageRunsPerStep) {
   EXPECT_DOUBLE_EQ(arq.y[2], 90.0);                         // but has no step-1000 evaluation
 }
 
+// A report of `folder`/runs into `folder`/report with the papers' numbers, SVG curves only.
+ReportOptions svg_report_options(const std::filesystem::path& folder,
+                                 int64_t bootstrap_repetitions) {
+  ReportOptions options;
+  options.inputs = {(folder / "runs").string()};
+  options.out_dir = (folder / "report").string();
+  options.paper = true;
+  options.bootstrap_repetitions = bootstrap_repetitions;
+  options.png = false;
+  return options;
+}
+
 TEST(Report, WritesTablesCurvesAndPaperNumbers) {
   TempFolder folder;
   fabricate_runs(folder.path() / "runs");
-  ReportOptions options;
-  options.inputs = {(folder.path() / "runs").string()};
-  options.out_dir = folder / "report";
-  options.paper = true;
-  options.bootstrap_repetitions = 500;
-  options.png = false;
+  ReportOptions options = svg_report_options(folder.path(), 500);
   const ReportResult result = write_report(options);
 
   const std::string finals = read_text(folder.path() / "report" / "final_returns.csv");
@@ -206,12 +213,7 @@ TEST(Report, ContinuousAndBangBangRunsShareTheTask) {
   EXPECT_NEAR(rows[0].mean.estimate, 870.0 / 910.0, 1e-12);
   EXPECT_NEAR(rows[1].mean.estimate, 1.0, 1e-12);
 
-  ReportOptions options;
-  options.inputs = {(folder.path() / "runs").string()};
-  options.out_dir = folder / "report";
-  options.paper = true;
-  options.bootstrap_repetitions = 200;
-  options.png = false;
+  ReportOptions options = svg_report_options(folder.path(), 200);
   write_report(options);
   const auto report = folder.path() / "report";
 
@@ -263,12 +265,7 @@ TEST(Report, ActionRepeatAndMinatarVersionsStayApart) {
     fabricate_run(root / ("v0-" + s), "arq", "minatar/breakout-v0", seed, 1000, {{1000, 10.0}});
     fabricate_run(root / ("v1-" + s), "arq", "minatar/breakout-v1", seed, 1000, {{1000, 20.0}});
   }
-  ReportOptions options;
-  options.inputs = {root.string()};
-  options.out_dir = folder / "report";
-  options.paper = true;
-  options.bootstrap_repetitions = 200;
-  options.png = false;
+  ReportOptions options = svg_report_options(folder.path(), 200);
   write_report(options);
   const auto report = folder.path() / "report";
   const std::string md = read_text(report / "final_returns.md");
