@@ -1,5 +1,6 @@
 #pragma once
 // Runs the built `arq` binary as a user would, for the command-line tests.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,15 @@ inline CommandResult run_shell(const std::string& command) {
 // `arq <arguments>` through the shell; arguments are passed as written.
 inline CommandResult run_arq(const std::string& arguments) {
   return run_shell(std::string(ARQ_BINARY) + " " + arguments);
+}
+
+// Expects `arq <arguments>` to fail with an error that mentions `must_mention`.
+inline void expect_clear_error(const std::string& arguments, const std::string& must_mention) {
+  const CommandResult result = run_arq(arguments);
+  EXPECT_NE(result.exit_code, 0) << arguments;
+  EXPECT_NE(result.output.find(must_mention), std::string::npos)
+      << arguments << "\noutput: " << result.output;
+  EXPECT_NE(result.output.find("error"), std::string::npos) << result.output;
 }
 
 // A path in the temporary folder, unique to this test process.

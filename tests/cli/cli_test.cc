@@ -14,16 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 
 using arq::test::CommandResult;
+using arq::test::expect_clear_error;
 using arq::test::run_arq;
 using arq::test::temp_path;
-
-void expect_clear_error(const std::string& arguments, const std::string& must_mention) {
-  const CommandResult result = run_arq(arguments);
-  EXPECT_NE(result.exit_code, 0) << arguments;
-  EXPECT_NE(result.output.find(must_mention), std::string::npos)
-      << arguments << "\noutput: " << result.output;
-  EXPECT_NE(result.output.find("error"), std::string::npos) << result.output;
-}
 
 TEST(Cli, RolloutRejectsBadInputClearly) {
   expect_clear_error("rollout --env minatar/pong-v1 --seed 0 --steps 5", "minatar/pong-v1");

@@ -18,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using arq::test::CommandResult;
+using arq::test::expect_clear_error;
 using arq::test::run_arq;
 using arq::test::run_shell;
 using arq::test::temp_path;
@@ -128,14 +129,6 @@ TEST(QCommand, TheNumpyCheckCatchesAWrongEquation) {
   EXPECT_EQ(check.exit_code, 1) << check.output;
   EXPECT_NE(check.output.find("MISMATCH"), std::string::npos) << check.output;
   for (const fs::path& p : {run, observations, q, wrong_doc}) fs::remove_all(p);
-}
-
-void expect_clear_error(const std::string& arguments, const std::string& must_mention) {
-  const CommandResult result = run_arq(arguments);
-  EXPECT_NE(result.exit_code, 0) << arguments;
-  EXPECT_NE(result.output.find(must_mention), std::string::npos)
-      << arguments << "\noutput: " << result.output;
-  EXPECT_NE(result.output.find("error"), std::string::npos) << result.output;
 }
 
 TEST(QCommand, RejectsBadInputClearly) {
