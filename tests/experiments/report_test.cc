@@ -75,6 +75,24 @@ TEST(Report, LoadsRunsAndSummarisesFinalReturns) {
   EXPECT_GE(rows[1].iqm.high, rows[1].iqm.estimate);
 }
 
+TEST(Report, NamesRunFoldersTheWayTheInputWasGiven) {
+  TempFolder folder;
+  fabricate_runs(folder.path());
+  const std::filesystem::path relative = std::filesystem::relative(folder.path());
+  ASSERT_TRUE(relative.is_relative());
+  std::vector<std::string> warnings;
+  const auto runs = load_runs({relative.string()}, &warnings);
+  ASSERT_EQ(runs.size(), 13u);
+  for (const auto& run : runs) {
+    // Relative in, relative out (a committed report must not name the machine's folders).
+    EXPECT_TRUE(std::filesystem::path(run.dir).is_relative()) << run.dir;
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(run.dir) / "eval.csv")) << run.dir;
+  }
+  const auto absolute = load_runs({folder.path().string()}, &warnings);
+  ASSERT_EQ(absolute.size(), 13u);
+  EXPECT_TRUE(std::filesystem::path(absolute[0].dir).is_absolute());
+}
+
 TEST(Report, LearningCurvesAverageRunsPerStep) {
   TempFolder folder;
   fabricate_runs(folder.path());

@@ -67,7 +67,9 @@ RunRecord load_run(const std::string& dir, const std::string& method) {
 std::vector<RunRecord> load_runs(const std::vector<std::string>& inputs,
                                  std::vector<std::string>* warnings) {
   std::map<std::string, std::string> labels;  // canonical run folder -> method label
-  std::set<std::string> folders;
+  // Canonical folder -> the folder as reached from the inputs as given: reports name runs the
+  // way the user named their inputs (relative stays relative), so they can be committed.
+  std::map<std::string, std::string> shown;
   std::vector<std::string> ordered;
   auto consider = [&](const fs::path& path) {
     if (path.filename() == "manifest.tsv") {
@@ -80,7 +82,9 @@ std::vector<RunRecord> load_runs(const std::vector<std::string>& inputs,
       }
     } else if (path.filename() == "eval.csv") {
       const std::string folder = canonical_text(path.parent_path());
-      if (folders.insert(folder).second) ordered.push_back(folder);
+      if (shown.emplace(folder, path.parent_path().lexically_normal().string()).second) {
+        ordered.push_back(folder);
+      }
     }
   };
   for (const auto& input : inputs) {
@@ -97,9 +101,9 @@ std::vector<RunRecord> load_runs(const std::vector<std::string>& inputs,
   for (const auto& folder : ordered) {
     const auto label = labels.find(folder);
     try {
-      RunRecord run = load_run(folder, label == labels.end() ? "" : label->second);
+      RunRecord run = load_run(shown.at(folder), label == labels.end() ? "" : label->second);
       if (run.evals.empty()) {
-        warnings->push_back("skipped '" + folder + "': no evaluation yet");
+        warnings->push_back("skipped '" + shown.at(folder) + "': no evaluation yet");
         continue;
       }
       runs.push_back(std::move(run));
