@@ -1,8 +1,10 @@
 // arq report: tables (mean ± CI per task, IQM across tasks) and learning curves from run folders.
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "apps/commands.h"
+#include "arq/core/config.h"
 #include "arq/experiments/report.h"
 
 namespace arq::cli {
@@ -20,6 +22,7 @@ void run_report(const experiments::ReportOptions& options) {
 
 void add_report_command(CLI::App& app) {
   auto options = std::make_shared<experiments::ReportOptions>();
+  auto at_step = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("report", "Tables and learning curves from sweep or run folders");
   cmd->add_option("inputs", options->inputs, "Sweep folders, run folders, or folders holding them")
@@ -36,8 +39,14 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--bootstrap-seed", options->bootstrap_seed, "Seed of the bootstrap resampling");
   cmd->add_flag("--include-incomplete", options->include_incomplete,
                 "Use unfinished runs' last evaluation in the tables");
+  cmd->add_option("--at-step", *at_step,
+                  "Compare runs at this environment step (1e6 ok): tables use each run's "
+                  "evaluation at it, curves stop at it");
   cmd->add_flag("!--no-png", options->png, "SVG curves only, even if gnuplot is installed");
-  cmd->callback([options] { run_report(*options); });
+  cmd->callback([options, at_step] {
+    if (!at_step->empty()) options->at_step = parse_integer(*at_step, "--at-step");
+    run_report(*options);
+  });
 }
 
 }  // namespace arq::cli

@@ -1,9 +1,12 @@
 #include "arq/experiments/report.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <sstream>
 
 #include "arq/core/error.h"
 #include "arq/experiments/paper_results.h"
@@ -347,6 +350,233 @@ TEST(Report, RejectsEmptyInputs) {
   EXPECT_THROW(write_report(options), Error);
   options.inputs = {folder / "nope"};
   EXPECT_THROW(write_report(options), Error);
+}
+
+// Breakout runs of different lengths: ARQ seeds stopped at 2000, 1000 and 500 steps (the last one
+// unfinished) and one evaluated on a coarser grid (800, 1600), plus one finished AD run.
+void fabricate_uneven_runs(const std::filesystem::path& root) {
+  const std::string game = "minatar/breakout-v1";
+  fabricate_run(root / "arq-long", "arq", game, 0, 2000,
+                {{0, 0}, {500, 10}, {1000, 20}, {1500, 30}, {2000, 40}});
+  fabricate_run(root / "arq-mid", "arq", game, 1, 1000, {{0, 0}, {500, 12}, {1000, 24}});
+  fabricate_run(root / "arq-short", "arq", game, 2, 2000, {{0, 0}, {500, 14}}, 500);
+  fabricate_run(root / "arq-coarse", "arq", game, 3, 1600, {{0, 0}, {800, 16}, {1600, 32}});
+  fabricate_run(root / "ad", "ad", game, 0, 1000, {{0, 0}, {500, 5}, {1000, 7}});
+}
+
+TEST(Report, CutAtStepKeepsTheEvaluationsUpToTheStep) {
+  TempFolder folder;
+  fabricate_uneven_runs(folder.path());
+  const RunRecord mid = load_run((folder.path() / "arq-mid").string());
+  ASSERT_TRUE(mid.complete);
+
+  const RunRecord exact = cut_at_step(mid, 500);
+  EXPECT_TRUE(exact.reached_cut_step);
+  EXPECT_TRUE(exact.finished());
+  ASSERT_EQ(exact.evals.size(), 2u);
+  EXPECT_DOUBLE_EQ(exact.final_return(), 12.0);
+
+  // Between two evaluations: reached, and the one before the step stands for it.
+  const RunRecord between = cut_at_step(mid, 700);
+  EXPECT_TRUE(between.finished());
+  EXPECT_EQ(between.evals.back().step, 500);
+
+  // Complete, but only evaluated before the step: not reached.
+  const RunRecord beyond = cut_at_step(mid, 1500);
+  EXPECT_FALSE(beyond.finished());
+  EXPECT_EQ(beyond.evals.size(), 3u);
+  EXPECT_EQ(*beyond.cut_step, 1500);
+
+  EXPECT_THROW(cut_at_step(mid, 0), Error);
+  EXPECT_THROW(cut_at_step(mid, -5), Error);
+}
+
+// The texts of centred SVG labels: the title, the x-axis tick labels in order, then the axis
+// labels.
+std::vector<std::string> centred_svg_texts(const std::string& svg) {
+  const std::string marker = "text-anchor=\"middle\">";
+  std::vector<std::string> texts;
+  for (size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, at + 1)) {
+    const size_t begin = at + marker.size();
+    texts.push_back(svg.substr(begin, svg.find('<', begin) - begin));
+  }
+  return texts;
+}
+
+// The largest x (first column) in a gnuplot data file of learning curves.
+double largest_x(const std::string& data) {
+  std::istringstream lines(data);
+  double largest = -1.0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    largest = std::max(largest, std::stod(line));
+  }
+  return largest;
+}
+
+TEST(Report, AtStepComparesRunsOfDifferentLengthsAtOneStep) {
+  TempFolder folder;
+  fabricate_uneven_runs(folder.path() / "runs");
+  ReportOptions options = svg_report_options(folder.path(), 200);
+  options.paper = false;
+  options.at_step = 1000;
+  options.png = !find_gnuplot().empty();
+  const ReportResult result = write_report(options);
+  const auto report = folder.path() / "report";
+
+  // ARQ at step 1000: 20 (long), 24 (mid), 16 (coarse, its evaluation at 800); the short run
+  // stopped at 500 is left out.
+  const std::string finals = read_text(report / "final_returns.csv");
+  EXPECT_NE(finals.find("\narq,minatar/breakout-v1,Breakout,minatar/breakout-v1,3,20,4,"),
+            std::string::npos)
+      << finals;
+  EXPECT_NE(finals.find("\nad,minatar/breakout-v1,Breakout,minatar/breakout-v1,1,7,"),
+            std::string::npos)
+      << finals;
+  const std::string md = read_text(report / "report.md");
+  EXPECT_EQ(md.rfind("# Report at step 1000\n", 0), 0u) << md;
+  EXPECT_NE(md.find("5 runs (4 reached step 1000)"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Evaluation return at step 1000"), std::string::npos) << md;
+  EXPECT_NE(md.find("| arq | 20.00 ± "), std::string::npos) << md;
+  EXPECT_NE(md.find("Cells: mean evaluation return at step 1000 over runs"), std::string::npos);
+  EXPECT_NE(md.find("1 of 5 runs did not reach step 1000: they appear in the curves but not in "
+                    "the tables"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("1 run went past step 1000 without an evaluation at it"), std::string::npos)
+      << md;
+
+  const std::string runs = read_text(report / "runs.csv");
+  EXPECT_EQ(
+      runs.rfind("method,task,env,seed,complete,at_step,reached,final_step,final_return,dir\n", 0),
+      0u)
+      << runs;
+  EXPECT_NE(runs.find("\narq,minatar/breakout-v1,minatar/breakout-v1,0,true,1000,true,1000,20,"),
+            std::string::npos)
+      << runs;
+  EXPECT_NE(runs.find("\narq,minatar/breakout-v1,minatar/breakout-v1,3,true,1000,true,800,16,"),
+            std::string::npos)
+      << runs;
+  EXPECT_NE(runs.find("\narq,minatar/breakout-v1,minatar/breakout-v1,2,false,1000,false,500,14,"),
+            std::string::npos)
+      << runs;
+
+  // The curves stop at step 1000, though two runs went on to 2000.
+  const std::vector<std::string> texts =
+      centred_svg_texts(read_text(report / "curves" / "minatar-breakout-v1.svg"));
+  const auto x_label = std::find(texts.begin(), texts.end(), "environment steps");
+  ASSERT_NE(x_label, texts.begin());
+  EXPECT_EQ(*(x_label - 1), "1000");  // the last x tick
+  EXPECT_EQ(std::find(texts.begin(), texts.end(), "2000"), texts.end());
+  if (options.png) {
+    EXPECT_EQ(largest_x(read_text(report / "curves" / "minatar-breakout-v1.dat")), 1000.0);
+  }
+  std::vector<std::string> warnings;
+  std::vector<RunRecord> cut;
+  for (const auto& run : load_runs({(folder.path() / "runs").string()}, &warnings))
+    cut.push_back(cut_at_step(run, 1000));
+  for (const auto& [task, plot] : learning_curves(cut, 0.95)) {
+    for (const auto& series : plot.series) {
+      ASSERT_FALSE(series.x.empty());
+      EXPECT_EQ(series.x.back(), 1000.0) << series.label;
+    }
+  }
+  EXPECT_EQ(result.summary_markdown, md);
+
+  // Without the cut the same runs' curves go on to 2000.
+  options.at_step.reset();
+  write_report(options);
+  const std::vector<std::string> uncut =
+      centred_svg_texts(read_text(report / "curves" / "minatar-breakout-v1.svg"));
+  EXPECT_NE(std::find(uncut.begin(), uncut.end(), "2000"), uncut.end());
+}
+
+TEST(Report, AtStepWithIncompleteRunsUsesTheirLastEvaluationBeforeTheStep) {
+  TempFolder folder;
+  fabricate_uneven_runs(folder.path() / "runs");
+  ReportOptions options = svg_report_options(folder.path(), 200);
+  options.at_step = 1000;
+  options.include_incomplete = true;
+  write_report(options);
+  const auto report = folder.path() / "report";
+  // (20 + 24 + 14 + 16) / 4: the short run counts with its evaluation at 500.
+  const std::string finals = read_text(report / "final_returns.csv");
+  EXPECT_NE(finals.find("\narq,minatar/breakout-v1,Breakout,minatar/breakout-v1,4,18.5,"),
+            std::string::npos)
+      << finals;
+  const std::string md = read_text(report / "report.md");
+  EXPECT_NE(md.find("1 of 5 runs did not reach step 1000: their last evaluation at or before "
+                    "step 1000 is used in the tables"),
+            std::string::npos)
+      << md;
+}
+
+TEST(Report, AtStepThatNoRunReachedSaysSo) {
+  TempFolder folder;
+  fabricate_uneven_runs(folder.path() / "runs");
+  // Evaluated only after the step: nothing to show for it at step 300.
+  fabricate_run(folder.path() / "runs" / "late", "ad", "minatar/breakout-v1", 1, 1000, {{1000, 9}});
+  ReportOptions options = svg_report_options(folder.path(), 200);
+  options.at_step = 5000;
+  ReportResult result = write_report(options);
+  const auto report = folder.path() / "report";
+  EXPECT_NE(result.summary_markdown.find("No run reached step 5000, so no tables"),
+            std::string::npos)
+      << result.summary_markdown;
+  EXPECT_FALSE(std::filesystem::exists(report / "final_returns.csv"));
+  EXPECT_TRUE(std::filesystem::exists(report / "curves" / "minatar-breakout-v1.svg"));
+
+  options.at_step = 300;
+  options.normalize = "none";  // every return at step 300 is 0, so there is no best to divide by
+  result = write_report(options);
+  EXPECT_NE(result.summary_markdown.find(
+                "1 run had no evaluation at or before step 300: left out of the tables and curves"),
+            std::string::npos)
+      << result.summary_markdown;
+  const std::string runs = read_text(report / "runs.csv");
+  EXPECT_NE(runs.find("\nad,minatar/breakout-v1,minatar/breakout-v1,1,true,300,false,,,"),
+            std::string::npos)
+      << runs;
+  // Every other run reached 300 through its evaluation at 0.
+  EXPECT_NE(read_text(report / "final_returns.csv")
+                .find("\narq,minatar/breakout-v1,Breakout,minatar/breakout-v1,4,0,"),
+            std::string::npos);
+}
+
+int run_command(const std::string& command, std::string* output) {
+  TempFolder scratch;
+  const std::string out = scratch / "out.txt";
+  const int status = std::system((command + " > " + out + " 2>&1").c_str());
+  *output = read_text(out);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Report, AtStepMustBeAPositiveInteger) {
+  TempFolder folder;
+  fabricate_uneven_runs(folder.path() / "runs");
+  ReportOptions options = svg_report_options(folder.path(), 200);
+  for (const int64_t bad : {0, -1000}) {
+    options.at_step = bad;
+    try {
+      write_report(options);
+      ADD_FAILURE() << "accepted --at-step " << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("--at-step must be a positive"), std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(folder.path() / "report" / "report.md"));
+
+  const std::string command = std::string(ARQ_BINARY) + " report " + (folder / "runs") + " --out " +
+                              (folder / "report") + " --no-png --bootstrap-reps 100";
+  std::string output;
+  EXPECT_EQ(run_command(command + " --at-step 1.5", &output), 2) << output;
+  EXPECT_NE(output.find("--at-step: expected an integer, got '1.5'"), std::string::npos) << output;
+  EXPECT_EQ(run_command(command + " --at-step 0", &output), 2) << output;
+  EXPECT_NE(output.find("--at-step must be a positive"), std::string::npos) << output;
+  ASSERT_EQ(run_command(command + " --at-step 1e3", &output), 0) << output;
+  EXPECT_EQ(read_text(folder.path() / "report" / "report.md").rfind("# Report at step 1000\n", 0),
+            0u);
 }
 
 TEST(PaperResults, MapsEnvironmentsAndMethods) {

@@ -102,8 +102,9 @@ std::string environment_notes(const std::vector<TaskSummary>& summaries,
                        : "\nColumns whose methods ran on different environment ids:\n\n" + notes;
 }
 
+// `measure` names what a cell averages: "final evaluation return", or the return at a step.
 std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool paper,
-                                 double confidence) {
+                                 double confidence, const std::string& measure) {
   const auto tasks = ordered_tasks(summaries);
   std::vector<std::string> methods;
   std::map<std::pair<std::string, std::string>, const TaskSummary*> cells;
@@ -168,8 +169,8 @@ std::string final_table_markdown(const std::vector<TaskSummary>& summaries, bool
       md += "\n";
     }
   }
-  md += "\nCells: mean final evaluation return over runs ± half-width of the " +
-        percent(confidence) + " Student-t interval (n = runs, one per seed).";
+  md += "\nCells: mean " + measure + " over runs ± half-width of the " + percent(confidence) +
+        " Student-t interval (n = runs, one per seed).";
   if (paper) {
     md +=
         " Italic rows are published numbers; the papers do not say what their ± is, and "
@@ -189,16 +190,25 @@ std::string final_table_csv(const std::vector<TaskSummary>& summaries) {
   return csv;
 }
 
-// One line per run, with its exact environment id, for checking what a cell is made of.
-std::string runs_csv(const std::vector<RunRecord>& runs) {
+// One line per run, with its exact environment id, for checking what a cell is made of. Runs cut
+// by --at-step also give the step and whether they reached it; final_step is then the step of the
+// evaluation used (empty when the run has none up to the cut).
+std::string runs_csv(const std::vector<RunRecord>& runs, bool cut) {
   const std::vector<std::string> methods = report_methods(runs);
-  std::string csv = "method,task,env,seed,complete,final_step,final_return,dir\n";
+  std::string csv = std::string("method,task,env,seed,complete,") +
+                    (cut ? "at_step,reached," : "") + "final_step,final_return,dir\n";
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunRecord& run = runs[i];
     csv += csv_field(methods[i]) + "," + csv_field(task_key(run.env)) + "," + csv_field(run.env) +
-           "," + std::to_string(run.seed) + "," + (run.complete ? "true" : "false") + "," +
-           std::to_string(run.evals.back().step) + "," + exact(run.final_return()) + "," +
-           csv_field(run.dir) + "\n";
+           "," + std::to_string(run.seed) + "," + (run.complete ? "true" : "false") + ",";
+    if (cut) {
+      csv += std::to_string(run.cut_step.value()) + "," +
+             (run.reached_cut_step ? "true" : "false") + ",";
+    }
+    csv += run.evals.empty()
+               ? ","
+               : std::to_string(run.evals.back().step) + "," + exact(run.final_return());
+    csv += "," + csv_field(run.dir) + "\n";
   }
   return csv;
 }
@@ -229,7 +239,7 @@ std::string paper_comparison_csv(const std::vector<TaskSummary>& summaries) {
 
 std::string aggregate_markdown(const std::vector<AggregateRow>& rows,
                                const std::string& normalization, double confidence,
-                               int64_t repetitions) {
+                               int64_t repetitions, const std::string& scores) {
   std::string md = "| method | tasks | runs | IQM [" + percent(confidence) + " CI] | mean [" +
                    percent(confidence) + " CI] |\n|---|---|---|---|---|\n";
   for (const auto& row : rows) {
@@ -239,10 +249,10 @@ std::string aggregate_markdown(const std::vector<AggregateRow>& rows,
           number(row.mean.estimate, 3) + " [" + number(row.mean.low, 3) + ", " +
           number(row.mean.high, 3) + "] |\n";
   }
-  md +=
-      "\nIQM: the 25 % trimmed mean of all runs' final returns pooled across tasks; intervals: "
-      "percentile stratified bootstrap (runs resampled within each task), " +
-      std::to_string(repetitions) + " repetitions. Scores: " + normalization + ".\n";
+  md += "\nIQM: the 25 % trimmed mean of all runs' " + scores +
+        " pooled across tasks; intervals: percentile stratified bootstrap (runs resampled within "
+        "each task), " +
+        std::to_string(repetitions) + " repetitions. Scores: " + normalization + ".\n";
   std::set<size_t> task_counts;
   for (const auto& row : rows) task_counts.insert(row.tasks);
   if (task_counts.size() > 1) {
@@ -267,52 +277,92 @@ std::string aggregate_csv(const std::vector<AggregateRow>& rows, const std::stri
 
 }  // namespace
 
+std::string count_of_runs(size_t count) {
+  return std::to_string(count) + (count == 1 ? " run" : " runs");
+}
+
 ReportResult write_report(const ReportOptions& options) {
   if (options.inputs.empty()) throw Error("report: name at least one sweep or run folder");
   if (options.out_dir.empty()) throw Error("report: --out must name a folder");
   if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
     throw Error("--confidence must be in (0, 1), got " + std::to_string(options.confidence));
   }
+  if (options.at_step && *options.at_step <= 0) {
+    throw Error("--at-step must be a positive number of environment steps, got " +
+                std::to_string(*options.at_step));
+  }
   ReportResult result;
   Writer writer{fs::path(options.out_dir), &result};
 
   std::vector<std::string> warnings;
-  const std::vector<RunRecord> runs = load_runs(options.inputs, &warnings);
+  std::vector<RunRecord> runs = load_runs(options.inputs, &warnings);
   result.notes = warnings;
   if (runs.empty()) {
     std::string inputs;
     for (const auto& input : options.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
     throw Error("report: no run folder with an eval.csv under " + inputs);
   }
-  std::vector<RunRecord> table_runs;
-  size_t incomplete = 0;
-  for (const auto& run : runs) {
-    if (run.complete || options.include_incomplete) table_runs.push_back(run);
-    incomplete += !run.complete;
+  const bool cut = options.at_step.has_value();
+  const std::string at_step = cut ? "step " + std::to_string(*options.at_step) : "";
+  if (cut) {
+    for (auto& run : runs) run = cut_at_step(std::move(run), *options.at_step);
   }
-  if (incomplete > 0) {
-    result.notes.push_back(std::to_string(incomplete) + " of " + std::to_string(runs.size()) +
-                           " runs are not complete: " +
-                           (options.include_incomplete
-                                ? "their last evaluation is used in the tables"
-                                : "they appear in the curves but not in the tables "
-                                  "(--include-incomplete to use their last evaluation)"));
+  // Runs with an evaluation to show (all of them unless the cut is before a run's first one).
+  std::vector<RunRecord> shown_runs;
+  std::vector<RunRecord> table_runs;
+  size_t unfinished = 0, before_first_evaluation = 0, between_evaluations = 0;
+  for (const auto& run : runs) {
+    if (run.evals.empty()) {
+      ++before_first_evaluation;
+      continue;
+    }
+    shown_runs.push_back(run);
+    if (run.finished() || options.include_incomplete) table_runs.push_back(run);
+    unfinished += !run.finished();
+    between_evaluations += cut && run.finished() && run.evals.back().step != *options.at_step;
+  }
+  if (unfinished > 0) {
+    const std::string what = cut ? "did not reach " + at_step : "are not complete";
+    const std::string last =
+        cut ? "their last evaluation at or before " + at_step : "their last evaluation";
+    result.notes.push_back(
+        std::to_string(unfinished) + " of " + std::to_string(runs.size()) + " runs " + what + ": " +
+        (options.include_incomplete ? last + " is used in the tables"
+                                    : "they appear in the curves but not in the tables "
+                                      "(--include-incomplete to use " +
+                                          last + ")"));
+  }
+  if (between_evaluations > 0) {
+    result.notes.push_back(count_of_runs(between_evaluations) + " went past " + at_step +
+                           " without an evaluation at it: the last evaluation before it is used "
+                           "(final_step in runs.csv)");
+  }
+  if (before_first_evaluation > 0) {
+    result.notes.push_back(count_of_runs(before_first_evaluation) +
+                           " had no evaluation at or before " + at_step +
+                           ": left out of the tables and curves");
   }
 
-  std::string md = "# Report\n\n";
-  md += std::to_string(runs.size()) + " runs (" + std::to_string(runs.size() - incomplete) +
-        " complete) from:";
+  std::string md = cut ? "# Report at " + at_step + "\n\n" : "# Report\n\n";
+  md += std::to_string(runs.size()) + " runs (" + std::to_string(shown_runs.size() - unfinished) +
+        (cut ? " reached " + at_step : " complete") + ") from:";
   for (const auto& input : options.inputs) md += " `" + input + "`";
   md += "\n\n";
-  writer.write("runs.csv", runs_csv(runs));
+  if (cut) {
+    md += "Every run is cut at " + at_step +
+          ": the tables use each run's evaluation there and the curves stop there.\n\n";
+  }
+  writer.write("runs.csv", runs_csv(runs, cut));
 
+  const std::string measure = cut ? "evaluation return at " + at_step : "final evaluation return";
   const std::vector<TaskSummary> summaries =
       summarize_final_returns(table_runs, options.confidence);
   if (!summaries.empty()) {
-    md += "## Final evaluation return\n\n" +
-          final_table_markdown(summaries, options.paper, options.confidence);
-    writer.write("final_returns.md",
-                 final_table_markdown(summaries, options.paper, options.confidence));
+    const std::string table_md =
+        final_table_markdown(summaries, options.paper, options.confidence, measure);
+    md += (cut ? "## Evaluation return at " + at_step : std::string("## Final evaluation return")) +
+          "\n\n" + table_md;
+    writer.write("final_returns.md", table_md);
     writer.write("final_returns.csv", final_table_csv(summaries));
     if (options.paper) writer.write("paper_comparison.csv", paper_comparison_csv(summaries));
 
@@ -333,22 +383,28 @@ ReportResult write_report(const ReportOptions& options) {
     const auto rows = aggregate_methods(
         summaries, normalize == "none" ? Normalization::kNone : Normalization::kMax, bootstrap);
     const std::string aggregate_md =
-        aggregate_markdown(rows, description, options.confidence, options.bootstrap_repetitions);
+        aggregate_markdown(rows, description, options.confidence, options.bootstrap_repetitions,
+                           cut ? "returns at " + at_step : "final returns");
     md += "\n## Aggregate across tasks\n\n" + aggregate_md;
     writer.write("aggregate.md", aggregate_md);
     writer.write("aggregate.csv", aggregate_csv(rows, normalize));
+  } else if (cut) {
+    md += "No run reached " + at_step +
+          ", so no tables (use --include-incomplete for each run's last evaluation at or before "
+          "it).\n";
   } else {
     md += "No complete run yet, so no tables (use --include-incomplete for interim numbers).\n";
   }
 
   md += "\n## Learning curves\n\nMean evaluation return over runs with the " +
-        percent(options.confidence) + " t-interval as a band, against environment steps.\n\n";
+        percent(options.confidence) + " t-interval as a band, against environment steps" +
+        (cut ? ", up to " + at_step : "") + ".\n\n";
   const std::string gnuplot = options.png ? find_gnuplot() : "";
   if (options.png && gnuplot.empty()) {
     result.notes.push_back(
         "gnuplot not found: curves written as SVG only (install gnuplot-nox for PNG)");
   }
-  for (const auto& [task, plot] : learning_curves(runs, options.confidence)) {
+  for (const auto& [task, plot] : learning_curves(shown_runs, options.confidence)) {
     const std::string stem = "curves/" + slugify(task);
     writer.write(stem + ".svg", render_svg(plot));
     std::string image = stem + ".svg";

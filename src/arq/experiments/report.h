@@ -2,6 +2,7 @@
 // `arq report`: reads run folders and writes tables (Markdown + CSV) and learning curves (SVG,
 // and PNG through gnuplot when it is installed) into one folder. See docs/experiments.md.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,10 @@ struct ReportOptions {
   uint64_t bootstrap_seed = 0;
   std::string normalize = "auto";   // none | max | auto (none if every task is dmc/, else max)
   bool include_incomplete = false;  // use unfinished runs' last evaluation in the tables
-  bool paper = false;               // add the papers' numbers side by side
-  bool png = true;                  // also PNG curves when gnuplot is available
+  // Cut every run at this environment step (tables at step N, curves up to N): see cut_at_step.
+  std::optional<int64_t> at_step;
+  bool paper = false;  // add the papers' numbers side by side
+  bool png = true;     // also PNG curves when gnuplot is available
 };
 
 struct ReportResult {

@@ -29,6 +29,18 @@ double RunRecord::final_return() const {
   return evals.back().mean_return;
 }
 
+RunRecord cut_at_step(RunRecord run, int64_t step) {
+  if (step <= 0) {
+    throw Error("--at-step must be a positive number of environment steps, got " +
+                std::to_string(step));
+  }
+  run.cut_step = step;
+  const bool evaluated_beyond = !run.evals.empty() && run.evals.back().step >= step;
+  std::erase_if(run.evals, [step](const EvalPoint& point) { return point.step > step; });
+  run.reached_cut_step = evaluated_beyond && !run.evals.empty();
+  return run;
+}
+
 RunRecord load_run(const std::string& dir, const std::string& method) {
   RunRecord run;
   run.dir = dir;
