@@ -526,9 +526,19 @@ TEST(Report, AtStepThatNoRunReachedSaysSo) {
   EXPECT_FALSE(std::filesystem::exists(report / "final_returns.csv"));
   EXPECT_TRUE(std::filesystem::exists(report / "curves" / "minatar-breakout-v1.svg"));
 
+  // Every return at step 300 is 0: an explicit --normalize max has no best to divide by, and
+  // the default (auto) falls back to raw returns with a note.
   options.at_step = 300;
-  options.normalize = "none";  // every return at step 300 is 0, so there is no best to divide by
+  options.normalize = "max";
+  EXPECT_THROW(write_report(options), arq::Error);
+  options.normalize = "auto";
   result = write_report(options);
+  bool fallback_noted = false;
+  for (const auto& note : result.notes) {
+    fallback_noted = fallback_noted || note.find("uses raw returns") != std::string::npos;
+  }
+  EXPECT_TRUE(fallback_noted);
+  EXPECT_NE(read_text(report / "aggregate.csv").find(",none,"), std::string::npos);
   EXPECT_NE(result.summary_markdown.find(
                 "1 run had no evaluation at or before step 300: left out of the tables and curves"),
             std::string::npos)

@@ -369,9 +369,17 @@ ReportResult write_report(const ReportOptions& options) {
     bool all_dmc = true;
     for (const auto& s : summaries) all_dmc = all_dmc && s.task.starts_with("dmc/");
     std::string normalize = options.normalize;
-    if (normalize == "auto") normalize = all_dmc ? "none" : "max";
-    if (normalize != "none" && normalize != "max") {
+    if (normalize != "none" && normalize != "max" && normalize != "auto") {
       throw Error("--normalize must be none, max or auto, got '" + options.normalize + "'");
+    }
+    if (normalize == "auto") {
+      normalize = all_dmc ? "none" : "max";
+      // Early in training every method may still score 0 on a task; then there is no scale.
+      if (normalize == "max" && !max_normalizable(summaries)) {
+        normalize = "none";
+        result.notes.push_back(
+            "a task's best mean return is not positive, so the aggregate uses raw returns");
+      }
     }
     const std::string description =
         normalize == "none" ? "raw returns"

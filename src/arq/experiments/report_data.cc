@@ -58,6 +58,18 @@ std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& r
   return summaries;
 }
 
+bool max_normalizable(const std::vector<TaskSummary>& summaries) {
+  std::map<std::string, double> best;
+  for (const auto& s : summaries) {
+    auto [it, inserted] = best.try_emplace(s.task, s.interval.estimate);
+    if (!inserted) it->second = std::max(it->second, s.interval.estimate);
+  }
+  for (const auto& [task, value] : best) {
+    if (!(value > 0.0)) return false;
+  }
+  return true;
+}
+
 std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summaries,
                                             Normalization normalization,
                                             const BootstrapOptions& bootstrap) {

@@ -44,6 +44,9 @@ struct AggregateRow {
   Interval mean;
 };
 
+// Whether every task's best mean return is positive, i.e. kMax can divide by it.
+bool max_normalizable(const std::vector<TaskSummary>& summaries);
+
 // One row per method over the tasks it was run on. Throws arq::Error if kMax meets a task whose
 // best mean is not positive.
 std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summaries,
