@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 
 #include "arq/core/error.h"
+#include "arq/core/number_text.h"
 #include "arq/core/text_io.h"
 #include "arq/env/minatar/minatar_env.h"
 #include "arq/experiments/line_plot.h"
@@ -32,9 +32,7 @@ std::vector<std::string> action_labels(const Env& env, int actions) {
 }
 
 std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
+  return significant_digits(value, 9);
 }
 
 // What the summary reports for one set of vectors.

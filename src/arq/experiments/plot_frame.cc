@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "arq/core/number_text.h"
 
 namespace arq::experiments {
 
@@ -36,9 +37,7 @@ std::string escape_xml(const std::string& text) {
 }
 
 std::string svg_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", value);
-  return buffer;
+  return fixed_decimals(value, 1);
 }
 
 std::string gnuplot_quote(const std::string& text) {
@@ -78,10 +77,8 @@ std::vector<double> nice_ticks(double low, double high, int target) {
 
 std::string compact_number(double value) {
   const double magnitude = std::fabs(value);
-  char buffer[32];
   auto trimmed = [&](double v, const char* suffix) {
-    std::snprintf(buffer, sizeof buffer, "%.2f", v);
-    std::string text = buffer;
+    std::string text = fixed_decimals(v, 2);
     while (text.back() == '0') text.pop_back();
     if (text.back() == '.') text.pop_back();
     return text + suffix;

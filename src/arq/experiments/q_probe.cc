@@ -1,12 +1,12 @@
 #include "arq/experiments/q_probe.h"
 
-#include <cstdio>
 #include <random>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "arq/core/error.h"
+#include "arq/core/number_text.h"
 #include "arq/train/trained_run.h"
 
 namespace arq::experiments {
@@ -14,9 +14,7 @@ namespace {
 
 // Shortest text that reads back as the same float.
 void append_float(std::string& out, float value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.9g", static_cast<double>(value));
-  out += buffer;
+  out += significant_digits(value, 9);
 }
 
 template <typename Row>

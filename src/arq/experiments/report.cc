@@ -1,13 +1,13 @@
 #include "arq/experiments/report.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string_view>
 
 #include "arq/core/error.h"
+#include "arq/core/number_text.h"
 #include "arq/core/text_io.h"
 #include "arq/experiments/line_plot.h"
 #include "arq/experiments/paper_results.h"
@@ -22,16 +22,12 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string number(double value, int decimals = 2) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
+  return fixed_decimals(value, decimals);
 }
 
 // Full precision for CSV files that other tools read back.
 std::string exact(double value) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  return buffer;
+  return significant_digits(value, 10);
 }
 
 std::string csv_field(const std::string& text) {
