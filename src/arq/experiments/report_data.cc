@@ -1,7 +1,6 @@
 #include "arq/experiments/report_data.h"
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <set>
 
@@ -15,6 +14,16 @@ std::string joined(const std::set<std::string>& items) {
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : " ") + item;
   return text;
+}
+
+// The best method's mean return on each task.
+std::map<std::string, double> best_mean_per_task(const std::vector<TaskSummary>& summaries) {
+  std::map<std::string, double> best;
+  for (const auto& s : summaries) {
+    auto [it, inserted] = best.try_emplace(s.task, s.interval.estimate);
+    if (!inserted) it->second = std::max(it->second, s.interval.estimate);
+  }
+  return best;
 }
 
 }  // namespace
@@ -59,13 +68,8 @@ std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& r
 }
 
 bool max_normalizable(const std::vector<TaskSummary>& summaries) {
-  std::map<std::string, double> best;
-  for (const auto& s : summaries) {
-    auto [it, inserted] = best.try_emplace(s.task, s.interval.estimate);
-    if (!inserted) it->second = std::max(it->second, s.interval.estimate);
-  }
-  for (const auto& [task, value] : best) {
-    if (!(value > 0.0)) return false;
+  for (const auto& [task, best] : best_mean_per_task(summaries)) {
+    if (!(best > 0.0)) return false;
   }
   return true;
 }
@@ -73,12 +77,7 @@ bool max_normalizable(const std::vector<TaskSummary>& summaries) {
 std::vector<AggregateRow> aggregate_methods(const std::vector<TaskSummary>& summaries,
                                             Normalization normalization,
                                             const BootstrapOptions& bootstrap) {
-  std::map<std::string, double> scale;  // task -> divisor
-  for (const auto& s : summaries) {
-    double& best =
-        scale.try_emplace(s.task, -std::numeric_limits<double>::infinity()).first->second;
-    best = std::max(best, s.interval.estimate);
-  }
+  std::map<std::string, double> scale = best_mean_per_task(summaries);  // task -> divisor
   if (normalization == Normalization::kNone) {
     for (auto& [task, divisor] : scale) divisor = 1.0;
   } else {
