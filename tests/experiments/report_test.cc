@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "arq/core/error.h"
@@ -56,7 +57,7 @@ TEST(Report, LoadsRunsAndSummarisesFinalReturns) {
   for (const auto& run : runs) {
     if (run.complete) finished.push_back(run);
   }
-  const auto summaries = summarize_final_returns(finished, 0.95);
+  const auto summaries = summarize_returns(finished, 0.95);
   ASSERT_EQ(summaries.size(), 4u);
   // Sorted by method then env: ad/breakout first. mean 70, s = 10, t(0.975, 2) * 10 / sqrt(3).
   EXPECT_EQ(summaries[0].method, "ad");
@@ -140,10 +141,36 @@ TEST(Report, WritesTablesCurvesAndPaperNumbers) {
   EXPECT_NE(md.find("| method | Breakout | SpaceInvaders |"), std::string::npos);
   EXPECT_NE(md.find("| arq | 90.00 ± 24.84 (n=3) |"), std::string::npos);
   EXPECT_NE(md.find("88.93 ± 5.90"), std::string::npos);  // the ARQ paper's Breakout number
+  // Both versions of the ARQ paper's table, each labelled.
+  EXPECT_NE(md.find("| *ARQ — ARQ paper (ICLR 2026), mean of 5 seeds* | *87.84* | *544.99* |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| *ARQ — ARQ project page, main table* | *88.93 ± 5.90* |"), std::string::npos)
+      << md;
   const std::string comparison = read_text(folder.path() / "report" / "paper_comparison.csv");
-  EXPECT_NE(comparison.find("arq,minatar/breakout-v1,minatar/breakout-v1,Breakout,3,90,"),
+  EXPECT_NE(comparison.find("\narq,minatar/breakout-v1,minatar/breakout-v1,Breakout,final_return,"
+                            "3,90,"),
             std::string::npos)
       << comparison;
+
+  // Curve means: ARQ's Breakout runs evaluate 0, x/2, x for x = 80, 90, 100: means 40, 45, 50.
+  const std::string curve = read_text(folder.path() / "report" / "curve_means.csv");
+  EXPECT_NE(curve.find("\narq,minatar/breakout-v1,Breakout,minatar/breakout-v1,3,45,5,"),
+            std::string::npos)
+      << curve;
+  EXPECT_NE(comparison.find("\narq,minatar/breakout-v1,minatar/breakout-v1,Breakout,curve_mean,3,"
+                            "45,"),
+            std::string::npos)
+      << comparison;
+  // 87.84 lies in the final-return interval 90 ± 24.84 but not in the curve mean's 45 ± 12.42.
+  const std::string check = read_text(folder.path() / "report" / "paper_check.md");
+  EXPECT_NE(check.find("| arq | Breakout | 87.84 | ARQ paper (ICLR 2026), mean of 5 seeds | 90.00 "
+                       "[65.16, 114.84] (n=3) | yes | 45.00 [32.58, 57.42] (n=3) | no |"),
+            std::string::npos)
+      << check;
+  // Plot read-outs (≈) are not checked against intervals.
+  EXPECT_EQ(check.find("read off"), std::string::npos) << check;
+  EXPECT_NE(result.summary_markdown.find("## Mean over the learning curve"), std::string::npos);
   const std::string runs = read_text(folder.path() / "report" / "runs.csv");
   EXPECT_EQ(runs.rfind("method,task,env,seed,complete,final_step,final_return,dir\n", 0), 0u);
   EXPECT_NE(runs.find("arq,minatar/breakout-v1,minatar/breakout-v1,9,false,500,1000,"),
@@ -219,7 +246,7 @@ TEST(Report, ContinuousAndBangBangRunsShareTheTask) {
   fabricate_cheetah_runs(folder.path() / "runs");
   std::vector<std::string> warnings;
   const auto runs = load_runs({(folder.path() / "runs").string()}, &warnings);
-  const auto summaries = summarize_final_returns(runs, 0.95);
+  const auto summaries = summarize_returns(runs, 0.95);
   ASSERT_EQ(summaries.size(), 2u);
   EXPECT_EQ(summaries[0].method, "arq");
   EXPECT_EQ(summaries[0].task, "dmc/cheetah-run");
@@ -252,12 +279,17 @@ TEST(Report, ContinuousAndBangBangRunsShareTheTask) {
 
   // The comparison pairs each method with its own published row.
   const std::string comparison = read_text(report / "paper_comparison.csv");
-  EXPECT_EQ(occurrences(comparison, "\n"), 3u) << comparison;  // a header and two pairs
-  EXPECT_NE(comparison.find("\narq,dmc/cheetah-run,dmc/cheetah-run:bangbang,Cheetah Run,3,870,"),
-            std::string::npos)
+  // A header, then per measure (final return, curve mean) each method beside its two published
+  // rows (the ICLR 2026 paper and the project page).
+  EXPECT_EQ(occurrences(comparison, "\n"), 9u) << comparison;
+  EXPECT_EQ(occurrences(comparison,
+                        "\narq,dmc/cheetah-run,dmc/cheetah-run:bangbang,Cheetah Run,"
+                        "final_return,3,870,"),
+            2u)
       << comparison;
-  EXPECT_NE(comparison.find("\nsac,dmc/cheetah-run,dmc/cheetah-run,Cheetah Run,3,910,"),
-            std::string::npos)
+  EXPECT_EQ(occurrences(comparison,
+                        "\nsac,dmc/cheetah-run,dmc/cheetah-run,Cheetah Run,final_return,3,910,"),
+            2u)
       << comparison;
 
   const std::string finals = read_text(report / "final_returns.csv");
@@ -295,7 +327,8 @@ TEST(Report, ActionRepeatAndMinatarVersionsStayApart) {
       << md;
   // Published numbers only in the protocol's columns (the first and the last).
   EXPECT_NE(
-      md.find("| *ARQ — ARQ paper, main table* | *881.30 ± 17.33* | — | — | *88.93 ± 5.90* |"),
+      md.find(
+          "| *ARQ — ARQ project page, main table* | *881.30 ± 17.33* | — | — | *88.93 ± 5.90* |"),
       std::string::npos)
       << md;
   EXPECT_EQ(curve_files(report),
@@ -311,7 +344,7 @@ TEST(Report, SplitsAMethodThatUsedTwoActionInterfacesOnOneTask) {
   fabricate_run(root / "c", "sac", "dmc/walker-run", 0, 1000, {{1000, 500}});
   std::vector<std::string> warnings;
   const auto runs = load_runs({root.string()}, &warnings);
-  const auto summaries = summarize_final_returns(runs, 0.95);
+  const auto summaries = summarize_returns(runs, 0.95);
   ASSERT_EQ(summaries.size(), 3u);
   EXPECT_EQ(summaries[0].method, "sac");
   EXPECT_EQ(summaries[0].task, "dmc/walker-run");
@@ -598,9 +631,25 @@ TEST(PaperResults, MapsEnvironmentsAndMethods) {
   EXPECT_TRUE(same_method("arq", "ARQ"));
   EXPECT_TRUE(same_method("AD-w-AC", "AD w/ AC"));
   EXPECT_FALSE(same_method("ARQ w/o AC", "ARQ"));
-  size_t table_rows = 0;
-  for (const auto& r : paper_results()) table_rows += !r.approximate;
-  EXPECT_EQ(table_rows, 35u);  // 3 methods x 5 MinAtar games + 4 methods x 5 DMC tasks
+  std::map<std::string, size_t> table_rows;  // per source
+  for (const auto& r : paper_results()) table_rows[r.source] += !r.approximate;
+  // Both versions of the main table: 3 methods x 5 MinAtar games + 4 methods x 5 DMC tasks.
+  EXPECT_EQ(table_rows["ARQ project page, main table"], 35u);
+  EXPECT_EQ(table_rows["ARQ paper (ICLR 2026), mean of 5 seeds"], 35u);
+  // The ICLR goodness ablation: mean, msq, var and AD on Breakout and SpaceInvaders.
+  EXPECT_EQ(table_rows["ARQ paper (ICLR 2026), goodness ablation"], 8u);
+  // The two versions differ in the AD and ARQ rows only.
+  auto value = [](const std::string& method, const std::string& task, const std::string& source) {
+    for (const auto& r : paper_results()) {
+      if (r.method == method && r.task == task && r.source == source) return r.value;
+    }
+    return -1.0;
+  };
+  EXPECT_DOUBLE_EQ(value("ARQ", "Seaquest", "ARQ paper (ICLR 2026), mean of 5 seeds"), 96.45);
+  EXPECT_DOUBLE_EQ(value("ARQ", "Seaquest", "ARQ project page, main table"), 100.81);
+  EXPECT_DOUBLE_EQ(value("DQN", "Asterix", "ARQ paper (ICLR 2026), mean of 5 seeds"), 13.60);
+  EXPECT_DOUBLE_EQ(value("ARQ (msq)", "SpaceInvaders", "ARQ paper (ICLR 2026), goodness ablation"),
+                   434.88);
 }
 
 TEST(LinePlot, TicksAndLabels) {

@@ -42,7 +42,8 @@ TEST(SweepPresets, ExpandToThePapersGrids) {
                                                        {"action-conditioning", 4 * 2 * 10},
                                                        {"action-conditioning-cpu", 4 * 2 * 5},
                                                        {"goodness", 5 * 2 * 10},
-                                                       {"goodness-cpu", 5 * 2 * 5}};
+                                                       {"goodness-cpu", 5 * 2 * 5},
+                                                       {"dqn-paper-protocol", 1 * 5 * 5}};
   const std::set<std::string> keys = config_keys();
   size_t files = 0;
   for (const auto& item : std::filesystem::directory_iterator(kSweeps)) {

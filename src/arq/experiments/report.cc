@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -209,28 +210,100 @@ std::string runs_csv(const std::vector<RunRecord>& runs, bool cut) {
   return csv;
 }
 
-std::string paper_comparison_csv(const std::vector<TaskSummary>& summaries) {
-  std::string csv =
-      "method,task,env,paper_task,runs,mean,ci_half_width,paper_method,paper_value,"
-      "paper_plus_minus,approximate,source\n";
+// Our method label without the action-interface split: "ARQ (bang-bang)" is still the paper's ARQ.
+std::string without_interface(std::string method) {
+  for (const std::string_view interface : {" (bang-bang)", " (continuous)"}) {
+    if (method.ends_with(interface)) method.resize(method.size() - interface.size());
+  }
+  return method;
+}
+
+// One of our (method, task) cells beside one published number for it.
+struct PublishedPair {
+  const TaskSummary* ours;
+  const PaperResult* published;
+  // Whether the published value lies in our interval; empty with a single run (no interval).
+  std::optional<bool> inside() const {
+    if (ours->finals.size() < 2) return std::nullopt;
+    return published->value >= ours->interval.low && published->value <= ours->interval.high;
+  }
+};
+
+std::vector<PublishedPair> published_pairs(const std::vector<TaskSummary>& summaries) {
+  std::vector<PublishedPair> pairs;
   for (const auto& s : summaries) {
     const std::string paper_task = published_task(s.task);
-    // "ARQ (bang-bang)", a method split by action interface, is still the paper's ARQ.
-    std::string method = s.method;
-    for (const std::string_view interface : {" (bang-bang)", " (continuous)"}) {
-      if (method.ends_with(interface)) method.resize(method.size() - interface.size());
-    }
+    if (paper_task.empty()) continue;
     for (const auto& r : paper_results()) {
-      if (paper_task.empty() || r.task != paper_task || !same_method(method, r.method)) continue;
+      if (r.task == paper_task && same_method(without_interface(s.method), r.method))
+        pairs.push_back({&s, &r});
+    }
+  }
+  return pairs;
+}
+
+std::string yes_no(std::optional<bool> inside) {
+  return inside ? (*inside ? "yes" : "no") : "";
+}
+
+// Every pairing of our cells with published numbers, once per measure (final return, curve mean).
+std::string paper_comparison_csv(const std::vector<TaskSummary>& finals,
+                                 const std::vector<TaskSummary>& curve_means) {
+  std::string csv =
+      "method,task,env,paper_task,measure,runs,mean,ci_low,ci_high,ci_half_width,paper_method,"
+      "paper_value,paper_plus_minus,approximate,source,paper_value_inside_ci\n";
+  for (const auto& [measure, summaries] :
+       {std::pair{"final_return", &finals}, std::pair{"curve_mean", &curve_means}}) {
+    for (const auto& pair : published_pairs(*summaries)) {
+      const TaskSummary& s = *pair.ours;
+      const PaperResult& r = *pair.published;
       csv += csv_field(s.method) + "," + csv_field(s.task) + "," + csv_field(s.env) + "," +
-             csv_field(r.task) + "," + std::to_string(s.finals.size()) + "," +
-             exact(s.interval.estimate) + "," + exact(s.interval.half_width()) + "," +
+             csv_field(r.task) + "," + measure + "," + std::to_string(s.finals.size()) + "," +
+             exact(s.interval.estimate) + "," + exact(s.interval.low) + "," +
+             exact(s.interval.high) + "," + exact(s.interval.half_width()) + "," +
              csv_field(r.method) + "," + exact(r.value) + "," +
              (r.plus_minus ? exact(*r.plus_minus) : "") + "," + (r.approximate ? "true" : "false") +
-             "," + csv_field(r.source) + "\n";
+             "," + csv_field(r.source) + "," + yes_no(pair.inside()) + "\n";
     }
   }
   return csv;
+}
+
+// Per published table number (not plot read-outs): our interval by both measures and whether the
+// number lies inside each.
+std::string published_check_markdown(const std::vector<TaskSummary>& finals,
+                                     const std::vector<TaskSummary>& curve_means, double confidence,
+                                     const std::string& final_measure) {
+  std::map<std::pair<std::string, std::string>, const TaskSummary*> curve_cell;
+  for (const auto& s : curve_means) curve_cell[{s.method, s.task}] = &s;
+  std::string md = "| method | task | published | source | ours: " + final_measure + " [" +
+                   percent(confidence) + " CI] | inside | ours: curve mean [" +
+                   percent(confidence) + " CI] | inside |\n|---|---|---|---|---|---|---|---|\n";
+  size_t rows = 0;
+  for (const auto& pair : published_pairs(finals)) {
+    const PaperResult& r = *pair.published;
+    if (r.approximate) continue;
+    const TaskSummary& s = *pair.ours;
+    auto interval = [](const TaskSummary& cell) {
+      if (cell.finals.size() < 2) return number(cell.interval.estimate) + " (n=1)";
+      return number(cell.interval.estimate) + " [" + number(cell.interval.low) + ", " +
+             number(cell.interval.high) + "] (n=" + std::to_string(cell.finals.size()) + ")";
+    };
+    std::string curve = "— | ";
+    const auto it = curve_cell.find({s.method, s.task});
+    if (it != curve_cell.end()) {
+      curve = interval(*it->second) + " | " + yes_no(PublishedPair{it->second, &r}.inside());
+    }
+    md += "| " + md_cell(s.method) + " | " + md_cell(task_label(s.task)) + " | " + number(r.value) +
+          (r.plus_minus ? " ± " + number(*r.plus_minus) : "") + " | " + md_cell(r.source) + " | " +
+          interval(s) + " | " + yes_no(pair.inside()) + " | " + curve + " |\n";
+    ++rows;
+  }
+  if (rows == 0) return "";
+  return md + "\nInside: the published number lies in our " + percent(confidence) +
+         " Student-t interval over seeds (blank with one run). The papers do not say whether "
+         "their tables give the final evaluation or an average over the learning curve, so both "
+         "are shown.\n";
 }
 
 std::string aggregate_markdown(const std::vector<AggregateRow>& rows,
@@ -351,8 +424,7 @@ ReportResult write_report(const ReportOptions& options) {
   writer.write("runs.csv", runs_csv(runs, cut));
 
   const std::string measure = cut ? "evaluation return at " + at_step : "final evaluation return";
-  const std::vector<TaskSummary> summaries =
-      summarize_final_returns(table_runs, options.confidence);
+  const std::vector<TaskSummary> summaries = summarize_returns(table_runs, options.confidence);
   if (!summaries.empty()) {
     const std::string table_md =
         final_table_markdown(summaries, options.paper, options.confidence, measure);
@@ -360,7 +432,25 @@ ReportResult write_report(const ReportOptions& options) {
           "\n\n" + table_md;
     writer.write("final_returns.md", table_md);
     writer.write("final_returns.csv", final_table_csv(summaries));
-    if (options.paper) writer.write("paper_comparison.csv", paper_comparison_csv(summaries));
+
+    const std::vector<TaskSummary> curve_means =
+        summarize_returns(table_runs, options.confidence, RunScore::kCurveMean);
+    const std::string curve_measure =
+        "mean of all evaluation returns" + (cut ? " up to " + at_step : std::string());
+    const std::string curve_md =
+        final_table_markdown(curve_means, options.paper, options.confidence, curve_measure);
+    md += "\n## Mean over the learning curve\n\n" + curve_md;
+    writer.write("curve_means.md", curve_md);
+    writer.write("curve_means.csv", final_table_csv(curve_means));
+    if (options.paper) {
+      writer.write("paper_comparison.csv", paper_comparison_csv(summaries, curve_means));
+      const std::string check_md = published_check_markdown(
+          summaries, curve_means, options.confidence, cut ? "return at " + at_step : "final");
+      if (!check_md.empty()) {
+        md += "\n## Published numbers against our intervals\n\n" + check_md;
+        writer.write("paper_check.md", check_md);
+      }
+    }
 
     bool all_dmc = true;
     for (const auto& s : summaries) all_dmc = all_dmc && s.task.starts_with("dmc/");

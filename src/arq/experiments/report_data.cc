@@ -40,8 +40,8 @@ std::vector<std::string> report_methods(const std::vector<RunRecord>& runs) {
   return methods;
 }
 
-std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& runs,
-                                                 double confidence) {
+std::vector<TaskSummary> summarize_returns(const std::vector<RunRecord>& runs, double confidence,
+                                           RunScore score) {
   struct Group {
     std::vector<double> finals;
     std::set<std::string> envs;
@@ -50,7 +50,8 @@ std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& r
   std::map<std::pair<std::string, std::string>, Group> groups;
   for (size_t i = 0; i < runs.size(); ++i) {
     Group& group = groups[{methods[i], task_key(runs[i].env)}];
-    group.finals.push_back(runs[i].final_return());
+    group.finals.push_back(score == RunScore::kFinalReturn ? runs[i].final_return()
+                                                           : runs[i].curve_mean());
     group.envs.insert(runs[i].env);
   }
   std::vector<TaskSummary> summaries;

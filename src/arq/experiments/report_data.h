@@ -17,7 +17,7 @@ struct TaskSummary {
   std::string method;  // as report_methods() labels it
   std::string task;    // task_key(env)
   std::string env;     // the runs' exact environment id (ids spelled differently, space-separated)
-  std::vector<double> finals;  // one final evaluation return per run (seed)
+  std::vector<double> finals;  // one score per run (seed): its final return or its curve mean
   Interval interval;           // mean and its t-interval
   double stddev = 0.0;         // sample standard deviation over runs
 };
@@ -27,9 +27,15 @@ struct TaskSummary {
 // is split into "ARQ (bang-bang)" and "ARQ (continuous)", so that no cell mixes them.
 std::vector<std::string> report_methods(const std::vector<RunRecord>& runs);
 
+// What one run contributes to a table cell.
+enum class RunScore {
+  kFinalReturn,  // its last evaluation (RunRecord::final_return)
+  kCurveMean,    // the mean of all its evaluations (RunRecord::curve_mean)
+};
+
 // Groups runs by (report method, task), sorted by method then task.
-std::vector<TaskSummary> summarize_final_returns(const std::vector<RunRecord>& runs,
-                                                 double confidence);
+std::vector<TaskSummary> summarize_returns(const std::vector<RunRecord>& runs, double confidence,
+                                           RunScore score = RunScore::kFinalReturn);
 
 enum class Normalization {
   kNone,  // raw returns (fine when tasks share a scale, e.g. DMC's 0..1000)

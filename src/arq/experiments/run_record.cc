@@ -29,6 +29,13 @@ double RunRecord::final_return() const {
   return evals.back().mean_return;
 }
 
+double RunRecord::curve_mean() const {
+  if (evals.empty()) throw Error("run '" + dir + "' has no evaluation yet");
+  double sum = 0.0;
+  for (const auto& point : evals) sum += point.mean_return;
+  return sum / static_cast<double>(evals.size());
+}
+
 RunRecord cut_at_step(RunRecord run, int64_t step) {
   if (step <= 0) {
     throw Error("--at-step must be a positive number of environment steps, got " +

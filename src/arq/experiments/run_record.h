@@ -29,6 +29,10 @@ struct RunRecord {
   // The last evaluation's mean return: the final one when the run is complete; once cut, the
   // one at (or last before) the step.
   double final_return() const;
+  // The mean of every evaluation's mean return, step 0 included: the average height of the
+  // learning curve as `arq report` draws it (up to the cut, once cut). Some published tables
+  // report this rather than the final evaluation.
+  double curve_mean() const;
   // Whether the tables take the run as it stands: complete, or, once cut, it reached the step.
   bool finished() const { return cut_step ? reached_cut_step : complete; }
 };
