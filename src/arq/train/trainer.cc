@@ -296,6 +296,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
       checkpoint_frequency > 0 ? (step / checkpoint_frequency + 1) * checkpoint_frequency : total;
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   ProgressLine progress(total, step);
+  bool stop_requested = false;  // by request.on_step
 
   // The run's last step cuts the episode under way, as a time limit would. Stored as truncated,
   // it leaves the final checkpoint's replay buffer between episodes, so an extension of the run
@@ -415,10 +416,14 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
       last_eval = run_eval(step);
     }
     if (!request.quiet) progress.update(step, recent, epsilon);
+    if (request.on_step && !request.on_step({step, total, episodes, recent, epsilon})) {
+      stop_requested = true;
+    }
 
     if (boundary) {
       // Checkpoints are taken between episodes so a resume replays the same episodes exactly.
-      const bool stop_here = request.stop_after_steps >= 0 && step >= request.stop_after_steps;
+      const bool stop_here =
+          stop_requested || (request.stop_after_steps >= 0 && step >= request.stop_after_steps);
       if ((step >= next_checkpoint || stop_here) && step < total) {  // the final one follows
         write_checkpoint(dir, CheckpointMeta{step, trainer_state()}, *agent, &replay);
         while (next_checkpoint <= step)

@@ -14,6 +14,15 @@ namespace arq {
 
 using AgentFactory = std::function<std::unique_ptr<Agent>(const Config&, const EnvSpec&)>;
 
+// Where a run stands, for TrainRequest::on_step.
+struct TrainProgress {
+  int64_t step = 0;  // environment steps done
+  int64_t total_steps = 0;
+  int64_t episodes = 0;
+  double recent_return = 0.0;  // mean return of the recent training episodes (0 before any)
+  double epsilon = 0.0;
+};
+
 struct TrainRequest {
   Config config;
   std::string run_dir;       // created if missing
@@ -23,6 +32,10 @@ struct TrainRequest {
   // Stop (after checkpointing) once this many steps are done; -1 = run to the end. For tests
   // and for splitting long runs into sessions.
   int64_t stop_after_steps = -1;
+  // Called after every environment step (keep it cheap: the Python binding polls Ctrl-C and its
+  // progress callback here). Returning false stops the run at the next episode boundary with a
+  // checkpoint, as stop_after_steps does, so a resume continues it.
+  std::function<bool(const TrainProgress&)> on_step;
 };
 
 struct TrainSummary {
