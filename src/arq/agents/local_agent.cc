@@ -86,7 +86,7 @@ std::vector<std::string> LocalAgent::metric_names() const {
   return names;
 }
 
-Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+LocalBatch LocalAgent::sample_batch(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
   replay.sample_indices(rng, indices_);
   replay.windows(indices_, options_.context_window, windows_);
   replay.next_observations(indices_, next_observations_);
@@ -104,6 +104,11 @@ Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& 
   batch.actions = actions_;
   batch.rewards = rewards_;
   batch.terminated = terminated_;
+  return batch;
+}
+
+Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+  const LocalBatch batch = sample_batch(replay, rng);
   const auto per_layer = learner_.update(batch);
   Metrics metrics;
   for (size_t l = 0; l < per_layer.size(); ++l) {

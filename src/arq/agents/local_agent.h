@@ -30,6 +30,9 @@ class LocalAgent final : public Agent {
   std::unique_ptr<Policy> make_policy() override;
   std::vector<std::string> metric_names() const override;
   Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
+  // The batch update() learns from: sampled with `rng`, held in this agent's scratch space until
+  // the next call. update() is sample_batch() followed by learner().update() on it.
+  LocalBatch sample_batch(const replay::ReplayBuffer& replay, std::mt19937_64& rng);
   void sync_target() override { learner_.sync_target(); }
   AgentState save_state() const override;
   void load_state(const AgentState& state) override;
