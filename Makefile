@@ -42,7 +42,7 @@ bench: build
 	@$(BUILD_DIR)/arq bench env
 
 format:
-	@find src apps tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	@find src apps tests bench python/src -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
 	@rm -rf build build-sanitize

@@ -11,6 +11,7 @@ packages=(
   libegl-dev libegl-mesa0 libgl1-mesa-dri  # headless OpenGL for `arq render` of DMC tasks
   gnuplot-nox
   python3-numpy  # scripts/q_from_checkpoint.py (and its test) read checkpoints with numpy
+  python3-dev pybind11-dev python3-pytest  # the arq Python module (python/) and its tests
 )
 
 missing=()
