@@ -1,0 +1,52 @@
+#include "arq/nn/sim_norm.h"
+
+#include <cmath>
+#include <string>
+
+#include "arq/core/error.h"
+
+namespace arq::nn {
+
+SimNorm::SimNorm(Eigen::Index width, Eigen::Index group)
+    : ElementwiseLayer("simnorm", width), group_(group) {
+  if (group < 1 || width % group != 0) {
+    throw Error("SimNorm: the group size " + std::to_string(group) +
+                " must be >= 1 and divide the width " + std::to_string(width));
+  }
+}
+
+ConstMatrixMap SimNorm::forward(const ConstMatrixRef& input) {
+  MatrixMap out = begin_forward(input);
+  for (Eigen::Index r = 0; r < input.rows(); ++r) {
+    for (Eigen::Index g = 0; g < input.cols(); g += group_) {
+      float max = input(r, g);
+      for (Eigen::Index k = 1; k < group_; ++k) max = std::max(max, input(r, g + k));
+      float sum = 0.0f;
+      for (Eigen::Index k = 0; k < group_; ++k) {
+        const float e = std::exp(input(r, g + k) - max);
+        out(r, g + k) = e;
+        sum += e;
+      }
+      const float inverse = 1.0f / sum;
+      for (Eigen::Index k = 0; k < group_; ++k) out(r, g + k) *= inverse;
+    }
+  }
+  return output_.view();
+}
+
+ConstMatrixMap SimNorm::backward(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) {
+  MatrixMap grad_input = begin_backward(input, grad_output);
+  const ConstMatrixMap y = output_.view();
+  for (Eigen::Index r = 0; r < y.rows(); ++r) {
+    for (Eigen::Index g = 0; g < y.cols(); g += group_) {
+      float dot = 0.0f;
+      for (Eigen::Index k = 0; k < group_; ++k) dot += y(r, g + k) * grad_output(r, g + k);
+      for (Eigen::Index k = 0; k < group_; ++k) {
+        grad_input(r, g + k) = y(r, g + k) * (grad_output(r, g + k) - dot);
+      }
+    }
+  }
+  return grad_input_.view();
+}
+
+}  // namespace arq::nn
