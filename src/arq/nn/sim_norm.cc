@@ -18,17 +18,14 @@ SimNorm::SimNorm(Eigen::Index width, Eigen::Index group)
 ConstMatrixMap SimNorm::forward(const ConstMatrixRef& input) {
   MatrixMap out = begin_forward(input);
   for (Eigen::Index r = 0; r < input.rows(); ++r) {
+    out.row(r).array() =
+        input.row(r).array().exp();  // shifted below where it could over- or underflow
     for (Eigen::Index g = 0; g < input.cols(); g += group_) {
-      float max = input(r, g);
-      for (Eigen::Index k = 1; k < group_; ++k) max = std::max(max, input(r, g + k));
-      float sum = 0.0f;
-      for (Eigen::Index k = 0; k < group_; ++k) {
-        const float e = std::exp(input(r, g + k) - max);
-        out(r, g + k) = e;
-        sum += e;
-      }
-      const float inverse = 1.0f / sum;
-      for (Eigen::Index k = 0; k < group_; ++k) out(r, g + k) *= inverse;
+      auto group = out.row(r).segment(g, group_);
+      const float max = input.row(r).segment(g, group_).maxCoeff();
+      if (std::abs(max) > 60.0f)
+        group.array() = (input.row(r).segment(g, group_).array() - max).exp();
+      group *= 1.0f / group.sum();
     }
   }
   return output_.view();

@@ -37,15 +37,13 @@ void TwoHotBins::encode(float x, int* lower, float* offset) const {
 
 namespace {
 
-// Softmax of one row into `probs`, returning log Σ exp (for log-softmax).
+// Softmax of one row into `probs` (Eigen's vectorised exp), returning log Σ exp (for
+// log-softmax).
 template <typename Row, typename Out>
 float softmax_row(const Row& logits, Out& probs) {
   const float max = logits.maxCoeff();
-  float sum = 0.0f;
-  for (Eigen::Index k = 0; k < logits.cols(); ++k) {
-    probs(0, k) = std::exp(logits(0, k) - max);
-    sum += probs(0, k);
-  }
+  probs.array() = (logits.array() - max).exp();
+  const float sum = probs.sum();
   probs *= 1.0f / sum;
   return max + std::log(sum);
 }
