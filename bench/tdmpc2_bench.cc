@@ -32,6 +32,7 @@ void act(benchmark::State& state, bool mpc) {
   std::mt19937_64 rng(1);
   std::vector<float> obs(kObs, 0.1f), action(kActions);
   policy->begin_episode();
+  policy->act_continuous(obs, true, rng, action);  // the first decision sizes every buffer
   for (auto _ : state) {
     policy->act_continuous(obs, true, rng, action);
     obs[0] = action[0];  // keep the input moving
@@ -63,6 +64,7 @@ void BM_Tdmpc2Update(benchmark::State& state) {
     replay.add_continuous(obs, action, next[0], next, false, step % 500 == 499);
     obs = next;
   }
+  agent.update(replay, rng);  // the first update sizes every buffer
   for (auto _ : state) {
     agent.update(replay, rng);
     agent.sync_target();
