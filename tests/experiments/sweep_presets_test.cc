@@ -37,8 +37,8 @@ std::set<std::string> config_keys() {
 TEST(SweepPresets, ExpandToThePapersGrids) {
   const std::map<std::string, size_t> expected_runs = {{"minatar-table", 3 * 5 * 10},
                                                        {"minatar-table-cpu", 3 * 5 * 5},
-                                                       {"dmc-table", 3 * 5 * 10},
-                                                       {"dmc-table-cpu", 3 * 5 * 5},
+                                                       {"dmc-table", 4 * 5 * 10},
+                                                       {"dmc-table-cpu", 4 * 5 * 5},
                                                        {"action-conditioning", 4 * 2 * 10},
                                                        {"action-conditioning-cpu", 4 * 2 * 5},
                                                        {"goodness", 5 * 2 * 10},
@@ -96,7 +96,8 @@ TEST(SweepPresets, CpuScaleOverridesWinOverPaperScale) {
 }
 
 // ARQ and AD act with bang-bang actions on the DMC tasks, SAC with continuous actions on the plain
-// task ids; each method uses its DMC preset, and the three share the same five tasks.
+// task ids, TD-MPC2 on the ":repeat2" ids; each method uses its DMC preset, and the four share the
+// same five tasks.
 TEST(SweepPresets, DmcTablesRunSacOnThePlainTasksAndTheQLearnersOnBangBang) {
   for (const char* file : {"dmc-table.toml", "dmc-table-cpu.toml"}) {
     SCOPED_TRACE(file);
@@ -107,18 +108,22 @@ TEST(SweepPresets, DmcTablesRunSacOnThePlainTasksAndTheQLearnersOnBangBang) {
     std::map<std::string, std::set<std::string>> tasks;  // method -> envs without the suffix
     for (const auto& entry : expand_sweep(spec, options).entries) {
       const bool bang_bang = entry.env.ends_with(":bangbang");
-      EXPECT_EQ(bang_bang, entry.method != "SAC") << entry.id;
+      const bool tdmpc2 = entry.method == "TD-MPC2";
+      EXPECT_EQ(bang_bang, entry.method != "SAC" && !tdmpc2) << entry.id;
+      EXPECT_EQ(entry.env.ends_with(":repeat2"), tdmpc2) << entry.id;
       EXPECT_TRUE(entry.env.starts_with("dmc/")) << entry.id;
       const std::string preset = entry.method == "ARQ"  ? "arq-dmc"
                                  : entry.method == "AD" ? "ad-dmc"
+                                 : tdmpc2               ? "tdmpc2-dmc"
                                                         : "sac-dmc";
       EXPECT_NE(entry.command.find("/" + preset), std::string::npos) << entry.command;
       tasks[entry.method].insert(entry.env.substr(0, entry.env.find(':')));
     }
-    ASSERT_EQ(tasks.size(), 3u);
+    ASSERT_EQ(tasks.size(), 4u);
     EXPECT_EQ(tasks["ARQ"].size(), 5u);
     EXPECT_EQ(tasks["AD"], tasks["ARQ"]);
     EXPECT_EQ(tasks["SAC"], tasks["ARQ"]);
+    EXPECT_EQ(tasks["TD-MPC2"], tasks["ARQ"]);
   }
 }
 
