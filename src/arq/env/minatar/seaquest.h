@@ -12,7 +12,8 @@
 //   sub, oxygen gauge (row 9, oxygen·10/200 cells from the left), diver gauge (row 9, one cell
 //   per diver ending at column 8), diver.
 // Reset: the sub at column 5 on the surface, facing left; oxygen 200; no entities; the first
-//   enemy after 20 steps, the first diver after 30; enemies move every 5 steps. No draws.
+//   enemy spawn at step 21, the first diver at step 31; enemy move interval 5 (an entity moves
+//   after waiting that many steps, so every 6 steps). No draws.
 // Step, in this order:
 //   1. When the enemy spawn timer is 0 (then reset to the spawn interval): draw the side
 //      (rand() < 1/2: from the left), sub or fish (rand() < 1/3: sub) and a row in 1-8; the

@@ -9,7 +9,7 @@
 // Observation, 6 channels: cannon, alien, alien_left or alien_right (every alien, in the channel
 //   of the marching direction), friendly bullet, enemy bullet.
 // Reset: cannon in column 5; aliens fill rows 0-3 x columns 2-7 (24), marching left; the aliens
-//   move after 12 steps and shoot after 10. The game draws no random numbers at all.
+//   first shoot at step 11 and first move at step 13. The game draws no random numbers at all.
 // Step, in this order:
 //   1. Fire or move the cannon.
 //   2. Friendly bullets rise one row and enemy bullets fall one row (leaving at the edges); an
