@@ -1,7 +1,7 @@
 // The local agents' hot paths at the papers' sizes: one full training update (contexts from
 // 11-observation windows, online and target next-state passes, per-layer loss, local backward
 // and Adam step) and the fused bilinear block. GFLOP/s counts 2 FLOP per multiply-accumulate of
-// the minimal-computation model in algorithms.md §13 (not the work actually done), so it is
+// the minimal-computation model in docs/algorithms.md §13 (not the work actually done), so it is
 // comparable across implementations: more is better only if the model is fixed.
 #include <benchmark/benchmark.h>
 

@@ -58,7 +58,8 @@ void perturb(LayerStack& stack, std::mt19937& rng, float size) {
   }
 }
 
-// The whole update of §9, written directly in double with the naive reference cells.
+// The whole update of docs/algorithms.md §9, written directly in double with the naive reference
+// cells.
 class ReferenceUpdate {
  public:
   ReferenceUpdate(LocalLearner& learner, const StackOptions& options) : options_(options) {

@@ -1,5 +1,5 @@
 // The RandomState draws DeepMind Control's task initialisation uses: uniform(low, high) and the
-// legacy standard_normal. Expected values are numpy 1.24's (dmc.md §3.2 and np.random.randn).
+// legacy standard_normal. Expected values are numpy 1.24's (docs/dmc.md §3.2 and np.random.randn).
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -9,7 +9,7 @@
 namespace arq {
 namespace {
 
-// Vectors from numpy 1.24.2's RandomState (minatar.md §4.6).
+// Vectors from numpy 1.24.2's RandomState (docs/minatar.md §4.6).
 TEST(NumpyRandomState, FirstWordsOfSeedZero) {
   NumpyRandomState rng(0);
   EXPECT_EQ(rng.next32(), 2357136044u);

@@ -62,7 +62,7 @@ TEST(DmcEnv, SpecsOfTheFiveTasks) {
   EXPECT_EQ(task_names().size(), 5u);
 }
 
-// qpos right after dm_control's randomisation for task_kwargs={'random': 1} (dmc.md §3.2).
+// qpos right after dm_control's randomisation for task_kwargs={'random': 1} (docs/dmc.md §3.2).
 TEST(DmcEnv, SeedOneInitialStatesMatchDmControlBitForBit) {
   const std::vector<double> walker = {0,
                                       0,
@@ -98,7 +98,7 @@ TEST(DmcEnv, SeedOneInitialStatesMatchDmControlBitForBit) {
   // The target's world position follows after the forward pass: to_target uses it.
   const auto obs = reacher.observation_f64();
   EXPECT_EQ(obs[2], target[0] - reacher.physics().data().geom_xpos[3 * 9 + 0]);
-  // Seed 42 for walker; dmc.md prints these with at most 17 decimal places.
+  // Seed 42 for walker; docs/dmc.md prints these with at most 17 decimal places.
   DmcEnv walker42("walker-walk");
   walker42.reset(42);
   const double seed42[] = {0,
@@ -115,7 +115,7 @@ TEST(DmcEnv, SeedOneInitialStatesMatchDmControlBitForBit) {
 }
 
 TEST(DmcEnv, CheetahSettlesForTwoHundredStepsAfterItsDraws) {
-  // The draws before settling (dmc.md §3.2): one uniform(range) per limited joint, in order.
+  // The draws before settling (docs/dmc.md §3.2): one uniform(range) per limited joint, in order.
   DmcEnv env("cheetah-run");
   const mjModel& model = env.physics().model();
   const double drawn[] = {0.13145785758114847,  0.38453878333543134,  -4.0136983387866279,
@@ -125,7 +125,7 @@ TEST(DmcEnv, CheetahSettlesForTwoHundredStepsAfterItsDraws) {
     const int joint = 3 + i;
     EXPECT_EQ(rng.uniform(model.jnt_range[2 * joint], model.jnt_range[2 * joint + 1]), drawn[i]);
   }
-  // Settled state for seed 1, measured with dm_control's call order (dmc.md §4.3).
+  // Settled state for seed 1, measured with dm_control's call order (docs/dmc.md §4.3).
   env.reset(1);
   const double settled[] = {-0.069120, -0.090270, 0.027366,  -0.074843, -0.027467,
                             -0.102977, 0.007803,  -0.002551, 0.010353};
@@ -150,8 +150,8 @@ TEST(DmcEnv, EpisodesLastOneThousandStepsAndEndTruncated) {
   }
 }
 
-// dmc.md §4.5 reports, for seed 1 and zero actions, walker-walk ≈ 22.6: that is the return of the
-// second episode of the seed-1 stream (the first episode's return is ≈ 15.8).
+// docs/dmc.md §4.5 reports, for seed 1 and zero actions, walker-walk ≈ 22.6: that is the return of
+// the second episode of the seed-1 stream (the first episode's return is ≈ 15.8).
 TEST(DmcEnv, WalkerZeroActionReturnMatchesTheSpecsScratchPort) {
   DmcEnv env("walker-walk");
   env.reset(1);

@@ -1,4 +1,4 @@
-// Our MJCF models compiled by MuJoCo 2.2.2: sizes, ordering and compiled values that dmc.md
+// Our MJCF models compiled by MuJoCo 2.2.2: sizes, ordering and compiled values that docs/dmc.md
 // reports for dm_control's own models.
 #include "arq/env/dmc/models.h"
 

@@ -7,7 +7,7 @@ namespace arq::experiments {
 namespace {
 
 // The project page's table image and the ICLR 2026 paper differ in their AD and ARQ rows; both
-// are shown, each under its own name (docs/algorithms.md, "Reported results").
+// are shown, each under its own name (docs/algorithms.md §11.0, §11.1).
 constexpr const char* kArqTable = "ARQ project page, main table";
 constexpr const char* kIclrTable = "ARQ paper (ICLR 2026), mean of 5 seeds";
 constexpr const char* kIclrGoodness = "ARQ paper (ICLR 2026), goodness ablation";

@@ -1,5 +1,5 @@
 #pragma once
-// The published numbers we compare against (the project's algorithms notes, section 11): the
+// The published numbers we compare against (docs/algorithms.md §11): the
 // ARQ paper's main table, the AD paper's figure read-outs and the ARQ ablation plot read-outs.
 #include <optional>
 #include <string>

@@ -17,7 +17,7 @@
 // such indices; the accessors take them and throw arq::Error for one that no longer holds a
 // transition.
 //
-// Windows (algorithms.md §4.4). The local agents rebuild their temporal context from the last
+// Windows (docs/algorithms.md §4.4). The local agents rebuild their temporal context from the last
 // history+1 observations ending at s_i: s_{i-history} .. s_i. Positions before the episode's first
 // step repeat the episode's first observation (as the reference does: max(i - k, episode_start)),
 // and likewise before the oldest observation still in the ring. The reference takes the next

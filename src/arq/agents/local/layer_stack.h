@@ -1,5 +1,5 @@
 #pragma once
-// The multi-layer local network (algorithms.md §4): L cells, each fed
+// The multi-layer local network (docs/algorithms.md §4): L cells, each fed
 //   X_l = [ h^{l-1}_t (s_t for l = 0) ; s_t (l > 0, input skip) ; h^l_{t-1} (recurrent) ;
 //           h^{l+1}_{t-1} (l < L-1, top-down) ]
 // in that order, where the "_{t-1}" parts come from a temporal context. No gradient ever flows

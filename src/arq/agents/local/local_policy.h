@@ -1,5 +1,5 @@
 #pragma once
-// Acting with a local layer stack (algorithms.md §4.3, §5.1): the greedy action maximises the
+// Acting with a local layer stack (docs/algorithms.md §4.3, §5.1): the greedy action maximises the
 // mean over layers of the per-layer Q-values, and each greedy step advances the temporal
 // context (the layers' activations, zero at an episode start).
 #include <span>

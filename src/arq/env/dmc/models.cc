@@ -8,11 +8,6 @@
 
 namespace arq::dmc {
 
-const std::vector<std::string_view>& domain_names() {
-  static const std::vector<std::string_view> kNames = {"walker", "hopper", "cheetah", "reacher"};
-  return kNames;
-}
-
 ModelPtr load_domain_model(std::string_view domain) {
   // Parsing the XML and building the textures dominates environment construction; compile each
   // domain once and hand out copies.

@@ -1,9 +1,8 @@
 #pragma once
 // Our MJCF descriptions of the four DeepMind Control domains (written from the tables of their
-// bodies, joints, geoms, actuators, sensors and options; see docs). Element order is part of the
+// bodies, joints, geoms, actuators, sensors and options; docs/dmc.md). Element order is part of the
 // contract: it fixes the ids, hence the observation and action layouts.
 #include <string_view>
-#include <vector>
 
 #include "arq/env/dmc/mujoco_model.h"
 
@@ -17,11 +16,8 @@ std::string_view hopper_mjcf();
 std::string_view cheetah_mjcf();
 std::string_view reacher_mjcf();
 
-// The domain names: "walker", "hopper", "cheetah", "reacher".
-const std::vector<std::string_view>& domain_names();
-
-// The domain's compiled model, a private copy. Compiles once per process and domain (thread-safe);
-// throws arq::Error for an unknown domain.
+// The compiled model of a domain ("walker", "hopper", "cheetah" or "reacher"), a private copy.
+// Compiles once per process and domain (thread-safe); throws arq::Error for an unknown domain.
 ModelPtr load_domain_model(std::string_view domain);
 
 }  // namespace arq::dmc

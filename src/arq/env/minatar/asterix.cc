@@ -42,13 +42,13 @@ void Asterix::spawn_entity(NumpyRandomState& rng) {
   if (num_free == 0) return;
   // randint(1) draws no word, as in numpy.
   const int slot = free_slots[rng.randint(num_free)];
-  state_.slots[slot] = {true, moving_right ? 0 : 9, moving_right, gold};
+  state_.slots[slot] = {true, moving_right ? 0 : kLastColumn, moving_right, gold};
 }
 
 int Asterix::resolve_contacts() {
   AsterixState& s = state_;
   // Slot i only ever holds row i + 1, so only the slot of the player's row can touch it.
-  const int slot = s.player_y - 1;
+  const int slot = s.player_y - AsterixState::row_of_slot(0);
   if (slot < 0 || slot >= AsterixState::kNumSlots) return 0;
   AsterixEntity& entity = s.slots[slot];
   if (!entity.present || entity.x != s.player_x) return 0;
@@ -68,9 +68,9 @@ GameStep Asterix::act(int action, NumpyRandomState& rng) {
     s.spawn_timer = s.spawn_speed;
   }
   if (action == kLeft) s.player_x = std::max(0, s.player_x - 1);
-  if (action == kRight) s.player_x = std::min(9, s.player_x + 1);
-  if (action == kUp) s.player_y = std::max(1, s.player_y - 1);
-  if (action == kDown) s.player_y = std::min(8, s.player_y + 1);
+  if (action == kRight) s.player_x = std::min(kLastColumn, s.player_x + 1);
+  if (action == kUp) s.player_y = std::max(AsterixState::kTopPlayerRow, s.player_y - 1);
+  if (action == kDown) s.player_y = std::min(AsterixState::kBottomPlayerRow, s.player_y + 1);
 
   // Contacts are resolved both before and after the entities move.
   int reward = resolve_contacts();
@@ -79,19 +79,20 @@ GameStep Asterix::act(int action, NumpyRandomState& rng) {
     for (AsterixEntity& entity : s.slots) {
       if (!entity.present) continue;
       entity.x += entity.moving_right ? 1 : -1;
-      if (entity.x < 0 || entity.x > 9) entity.present = false;
+      if (entity.x < 0 || entity.x > kLastColumn) entity.present = false;
     }
     reward += resolve_contacts();
   }
   s.spawn_timer -= 1;
   s.move_timer -= 1;
 
-  if (ramping_ && (s.spawn_speed > 1 || s.move_speed > 1)) {
+  constexpr int kMinSpeed = AsterixState::kMinSpeed;
+  if (ramping_ && (s.spawn_speed > kMinSpeed || s.move_speed > kMinSpeed)) {
     if (s.ramp_timer >= 0) {
       s.ramp_timer -= 1;
     } else {
-      if (s.move_speed > 1 && s.ramp_index % 2 == 1) s.move_speed -= 1;
-      if (s.spawn_speed > 1) s.spawn_speed -= 1;
+      if (s.move_speed > kMinSpeed && s.ramp_index % 2 == 1) s.move_speed -= 1;
+      if (s.spawn_speed > kMinSpeed) s.spawn_speed -= 1;
       s.ramp_index += 1;
       s.ramp_timer = AsterixState::kRampInterval;
     }
@@ -109,14 +110,14 @@ void Asterix::render(std::span<uint8_t> grid) const {
   auto cell = [&](int y, int x, int channel) -> uint8_t& {
     return grid[(y * kGridSize + x) * kChannels + channel];
   };
-  cell(s.player_y, s.player_x, 0) = 1;
+  cell(s.player_y, s.player_x, kPlayer) = 1;
   for (int i = 0; i < AsterixState::kNumSlots; ++i) {
     const AsterixEntity& entity = s.slots[i];
     if (!entity.present) continue;
     const int y = AsterixState::row_of_slot(i);
-    cell(y, entity.x, entity.gold ? 3 : 1) = 1;
+    cell(y, entity.x, entity.gold ? kGold : kEnemy) = 1;
     const int back_x = entity.moving_right ? entity.x - 1 : entity.x + 1;
-    if (back_x >= 0 && back_x <= 9) cell(y, back_x, 2) = 1;
+    if (back_x >= 0 && back_x <= kLastColumn) cell(y, back_x, kTrail) = 1;
   }
 }
 

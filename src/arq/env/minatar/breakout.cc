@@ -30,13 +30,15 @@ int reverse(int dir) {
 }  // 0<->2, 1<->3
 
 // Bit position of the brick channel (byte 3 of a cell) inside a cell read as a uint32_t.
+static_assert(Breakout::kBrick == 3 && Breakout::kChannels == 4);
 constexpr int kBrickByteShift = std::endian::native == std::endian::little ? 24 : 0;
 
 }  // namespace
 
 void BreakoutState::fill_bricks() {
   bricks.fill(0);
-  std::fill(bricks.begin() + 1 * kGridSize, bricks.begin() + 4 * kGridSize, uint8_t{1});
+  std::fill(bricks.begin() + kFirstBrickRow * kGridSize,
+            bricks.begin() + (kLastBrickRow + 1) * kGridSize, uint8_t{1});
 }
 
 std::span<const std::string_view> Breakout::channel_names() const {
@@ -48,15 +50,15 @@ std::span<const int> Breakout::minimal_action_set() const {
 
 void Breakout::reset(NumpyRandomState& rng) {
   BreakoutState& s = state_;
-  s.ball_y = 3;
+  s.ball_y = BreakoutState::kBallStartY;
   if (rng.randint(2) == 0) {
     s.ball_x = 0;
     s.ball_dir = kDownRight;
   } else {
-    s.ball_x = 9;
+    s.ball_x = kLastColumn;
     s.ball_dir = kDownLeft;
   }
-  s.paddle_x = 4;
+  s.paddle_x = BreakoutState::kPaddleStartX;
   s.fill_bricks();
   s.strike = false;
   s.last_x = s.ball_x;
@@ -69,16 +71,16 @@ GameStep Breakout::act(int action, NumpyRandomState& /*rng*/) {
   if (s.terminal) return {0, true};
   int reward = 0;
   if (action == kLeft) s.paddle_x = std::max(0, s.paddle_x - 1);
-  if (action == kRight) s.paddle_x = std::min(9, s.paddle_x + 1);
+  if (action == kRight) s.paddle_x = std::min(kLastColumn, s.paddle_x + 1);
 
   s.last_x = s.ball_x;
   s.last_y = s.ball_y;
   int next_x = s.ball_x + kDeltaX[s.ball_dir];
   int next_y = s.ball_y + kDeltaY[s.ball_dir];
   bool strike_toggle = false;
-  if (next_x < 0 || next_x > 9) {
+  if (next_x < 0 || next_x > kLastColumn) {
     // The ball stays in the wall column for this step instead of reflecting off it.
-    next_x = std::clamp(next_x, 0, 9);
+    next_x = std::clamp(next_x, 0, kLastColumn);
     s.ball_dir = flip_horizontal(s.ball_dir);
   }
   if (next_y < 0) {
@@ -93,7 +95,7 @@ GameStep Breakout::act(int action, NumpyRandomState& /*rng*/) {
       next_y = s.last_y;
       s.ball_dir = flip_vertical(s.ball_dir);
     }
-  } else if (next_y == 9) {
+  } else if (next_y == BreakoutState::kPaddleRow) {
     // Bricks come back only when the ball reaches the paddle row with the field empty.
     if (std::none_of(s.bricks.begin(), s.bricks.end(), [](uint8_t b) { return b != 0; })) {
       s.fill_bricks();
@@ -130,9 +132,9 @@ void Breakout::render(std::span<uint8_t> grid) const {
   auto cell = [&](int y, int x, int channel) -> uint8_t& {
     return grid[(y * kGridSize + x) * kChannels + channel];
   };
-  cell(s.ball_y, s.ball_x, 1) = 1;
-  cell(9, s.paddle_x, 0) = 1;
-  cell(s.last_y, s.last_x, 2) = 1;
+  cell(s.ball_y, s.ball_x, kBall) = 1;
+  cell(BreakoutState::kPaddleRow, s.paddle_x, kPaddle) = 1;
+  cell(s.last_y, s.last_x, kTrail) = 1;
 }
 
 std::unique_ptr<Game> make_breakout() {

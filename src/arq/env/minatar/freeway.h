@@ -1,6 +1,29 @@
 #pragma once
-// MinAtar Freeway: a chicken in column 4 crosses eight lanes of wrapping cars; each crossing
-// scores and re-draws every car's speed and direction. Episodes end after 2500 frames.
+// MinAtar Freeway (MinAtar 1.0.15, environments/freeway.py; docs/minatar.md §6).
+//
+// A chicken in column 4 crosses a road of eight lanes (rows 1-8), one car per lane, from the
+// bottom row to the top row.
+//
+// Actions: up and down move the chicken one row, but only when its move timer is 0; a move sets
+//   the timer to 3, so it moves at most once every 3 steps. Minimal set {no-op, up, down}.
+// Observation, 7 channels: chicken, car, then one trail channel per car speed 1..5 (the cell
+//   behind a car, in the channel of its speed).
+// Cars: car i drives in row i + 1 with a signed speed v, |v| in 1..5, and wraps around at the
+//   sides. A car moves one cell when its timer is 0 and then waits |v| steps, so it moves every
+//   |v| + 1 steps. Drawing cars takes randint(1, 6) eight times (the speeds), then rand() eight
+//   times (direction: left below 0.5, right above).
+// Reset: cars drawn and put in column 0; the chicken in the bottom row; move timer 3; a 2500-step
+//   clock.
+// Step, in this order:
+//   1. Move the chicken if the timer allows.
+//   2. Reaching row 0 scores +1, draws new speeds and directions for every car (positions kept)
+//      and puts the chicken back in the bottom row.
+//   3. For each car in order: if it is on the chicken, the chicken goes back to the bottom row;
+//      then, if the car's timer is 0, the car moves (and the same test follows), else its timer
+//      counts down. Each test uses the chicken's row at that moment.
+//   4. The move timer counts down if positive; the clock counts down, and the game ends when it
+//      goes below 0, so every episode lasts exactly 2501 steps.
+// Reward: +1 per crossing. Being hit costs only time. No difficulty ramping.
 #include <array>
 #include <cstdint>
 
@@ -16,13 +39,16 @@ struct FreewayCar {
 };
 
 struct FreewayState {
-  static constexpr int kNumCars = 8;
+  static constexpr int kNumCars = 8;  // car i drives in row i + 1
+  static constexpr int kMaxCarSpeed = 5;
   static constexpr int kChickenX = 4;
+  static constexpr int kStartRow = kLastRow;  // where the chicken starts and returns to
+  static constexpr int kGoalRow = 0;
   static constexpr int kPlayerSpeed = 3;  // the chicken moves at most once per 3 steps
   static constexpr int kTimeLimit = 2500;
 
   std::array<FreewayCar, kNumCars> cars{};
-  int chicken_y = 9;
+  int chicken_y = kStartRow;
   int move_timer = kPlayerSpeed;
   int terminate_timer = kTimeLimit;
   bool terminal = false;
@@ -30,7 +56,9 @@ struct FreewayState {
 
 class Freeway final : public Game {
  public:
-  static constexpr int kChannels = 7;  // chicken, car, speed1..speed5 (car trails by speed)
+  // Then speed1..speed5: the trail of a car of speed |v| is in channel kSpeed1 + |v| - 1.
+  enum Channel : int { kChicken = 0, kCar = 1, kSpeed1 = 2 };
+  static constexpr int kChannels = kSpeed1 + FreewayState::kMaxCarSpeed;
 
   std::string_view name() const override { return "freeway"; }
   std::span<const std::string_view> channel_names() const override;

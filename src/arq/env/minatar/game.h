@@ -1,6 +1,7 @@
 #pragma once
-// One MinAtar game: the rules of src/MinAtar's environments/<game>.py, with all randomness drawn
-// from the shared NumpyRandomState the Environment wrapper owns (sticky draw first, then ours).
+// One MinAtar game: the rules of MinAtar's environments/<game>.py (docs/minatar.md), with all
+// randomness drawn from the shared NumpyRandomState the Environment wrapper owns (sticky draw
+// first, then ours).
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -11,7 +12,9 @@
 
 namespace arq::minatar {
 
-inline constexpr int kGridSize = 10;
+inline constexpr int kGridSize = 10;  // rows and columns; row 0 is the top, column 0 the left
+inline constexpr int kLastRow = kGridSize - 1;
+inline constexpr int kLastColumn = kGridSize - 1;
 inline constexpr int kMaxChannels = 10;
 inline constexpr int kNumGameActions = 6;  // n l u r d f
 

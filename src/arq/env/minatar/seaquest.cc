@@ -26,23 +26,24 @@ constexpr std::array<std::string_view, Seaquest::kChannels> kChannelNames = {
     "sub_front",  "sub_back",  "friendly_bullet", "trail",       "enemy_bullet",
     "enemy_fish", "enemy_sub", "oxygen_guage",    "diver_guage", "diver"};
 constexpr std::array<int, 6> kMinimalActions = {kNoop, kLeft, kUp, kRight, kDown, kFire};
-constexpr int kLastColumn = kGridSize - 1;
-constexpr int kLowestSubRow = 8;  // row 9 holds the gauges
-constexpr int kRowsBelowSurface = 8;
+constexpr int kRowsBelowSurface = SeaquestState::kLowestSubRow;  // where enemies and divers swim
 constexpr int kRowBytes = kGridSize * Seaquest::kChannels;
 
-// Row 9 holds nothing but the two gauges, so every possible gauge row is precomputed:
+// The gauge row holds nothing but the two gauges, so every possible gauge row is precomputed:
 // [oxygen cells 0..10][diver cells 0..6].
 using GaugeRow = std::array<uint8_t, kRowBytes>;
-using GaugeRows = std::array<std::array<GaugeRow, SeaquestState::kMaxDivers + 1>, kGridSize + 1>;
+using GaugeRows =
+    std::array<std::array<GaugeRow, SeaquestState::kMaxDivers + 1>, SeaquestState::kGaugeCells + 1>;
 constexpr GaugeRows make_gauge_rows() {
   GaugeRows rows{};
-  for (int oxygen = 0; oxygen <= kGridSize; ++oxygen) {
+  for (int oxygen = 0; oxygen <= SeaquestState::kGaugeCells; ++oxygen) {
     for (int divers = 0; divers <= SeaquestState::kMaxDivers; ++divers) {
       GaugeRow& row = rows[oxygen][divers];
       for (int x = 0; x < oxygen; ++x) row[x * Seaquest::kChannels + kOxygenGauge] = 1;
-      // Columns 9 - count .. 8; column 9 is never used.
-      for (int x = 9 - divers; x < 9; ++x) row[x * Seaquest::kChannels + kDiverGauge] = 1;
+      // Columns 9 - count .. 8; the last column is never used.
+      for (int x = kLastColumn - divers; x < kLastColumn; ++x) {
+        row[x * Seaquest::kChannels + kDiverGauge] = 1;
+      }
     }
   }
   return rows;
@@ -256,14 +257,16 @@ int Seaquest::surface() {
   int bonus = 0;
   if (s.diver_count == SeaquestState::kMaxDivers) {
     s.diver_count = 0;
-    bonus = s.oxygen * 10 / SeaquestState::kMaxOxygen;
+    bonus = s.oxygen * SeaquestState::kGaugeCells / SeaquestState::kMaxOxygen;
   }
   s.oxygen = SeaquestState::kMaxOxygen;
   // Unconditional, so a six-diver surfacing leaves -1 (the original's behaviour).
   --s.diver_count;
-  if (ramping_ && (s.enemy_spawn_speed > 1 || s.move_speed > 2)) {
-    if (s.move_speed > 2 && s.ramp_index % 2 == 1) --s.move_speed;
-    if (s.enemy_spawn_speed > 1) --s.enemy_spawn_speed;
+  constexpr int kMinSpawnSpeed = SeaquestState::kMinSpawnSpeed;
+  constexpr int kMinMoveSpeed = SeaquestState::kMinMoveSpeed;
+  if (ramping_ && (s.enemy_spawn_speed > kMinSpawnSpeed || s.move_speed > kMinMoveSpeed)) {
+    if (s.move_speed > kMinMoveSpeed && s.ramp_index % 2 == 1) --s.move_speed;
+    if (s.enemy_spawn_speed > kMinSpawnSpeed) --s.enemy_spawn_speed;
     ++s.ramp_index;
   }
   return bonus;
@@ -292,9 +295,9 @@ GameStep Seaquest::act(int action, NumpyRandomState& rng) {
     s.sub_x = std::min(kLastColumn, s.sub_x + 1);
     s.sub_right = true;
   } else if (action == kUp) {
-    s.sub_y = std::max(0, s.sub_y - 1);
+    s.sub_y = std::max(SeaquestState::kSurfaceRow, s.sub_y - 1);
   } else if (action == kDown) {
-    s.sub_y = std::min(kLowestSubRow, s.sub_y + 1);
+    s.sub_y = std::min(SeaquestState::kLowestSubRow, s.sub_y + 1);
   }
 
   reward += update_friendly_bullets();
@@ -307,7 +310,7 @@ GameStep Seaquest::act(int action, NumpyRandomState& rng) {
   s.diver_spawn_timer -= s.diver_spawn_timer > 0;
   s.shot_timer -= s.shot_timer > 0;
   if (s.oxygen <= 0) s.terminal = true;
-  if (s.sub_y > 0) {
+  if (s.sub_y > SeaquestState::kSurfaceRow) {
     --s.oxygen;
     s.surfaced = false;
   } else if (!s.surfaced) {
@@ -327,12 +330,15 @@ void Seaquest::render(std::span<uint8_t> grid) const {
                 std::to_string(kGridSize * kGridSize * kChannels));
   }
   const SeaquestState& s = state_;
+  static_assert(SeaquestState::kGaugeRow == kLastRow);  // every row above it is cleared here
   std::memset(grid.data(), 0, grid.size() - kRowBytes);
+  constexpr int kGaugeCells = SeaquestState::kGaugeCells;
   const int oxygen_cells =
-      std::min(kGridSize, std::max(0, s.oxygen) * 10 / SeaquestState::kMaxOxygen);
+      std::min(kGaugeCells, std::max(0, s.oxygen) * kGaugeCells / SeaquestState::kMaxOxygen);
   // Nothing shows for counts <= 0.
   const int diver_cells = std::clamp(s.diver_count, 0, SeaquestState::kMaxDivers);
-  std::memcpy(grid.data() + 9 * kRowBytes, kGaugeRows[oxygen_cells][diver_cells].data(), kRowBytes);
+  std::memcpy(grid.data() + SeaquestState::kGaugeRow * kRowBytes,
+              kGaugeRows[oxygen_cells][diver_cells].data(), kRowBytes);
   // Entities are always on screen when act() returns; the bounds check only protects against
   // hand-built states.
   auto mark = [&](int y, int x, int channel) {

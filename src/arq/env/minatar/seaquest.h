@@ -1,6 +1,41 @@
 #pragma once
-// MinAtar Seaquest: a two-cell submarine shoots fish and enemy subs, collects divers and must
-// surface with at least one diver before its oxygen runs out. Each surfacing raises the difficulty.
+// MinAtar Seaquest (MinAtar 1.0.15, environments/seaquest.py; docs/minatar.md §8).
+//
+// A two-cell submarine shoots fish and enemy subs, rescues divers, and must come up for air with
+// at least one diver on board before its oxygen runs out. Each surfacing raises the difficulty.
+//
+// Actions: fire (when the 5-step cool-down is over) launches a bullet from the sub's front cell
+//   in its facing direction; otherwise left and right move and turn the sub (it turns even when
+//   blocked), up and down move it between the surface (row 0) and row 8. All six actions.
+// Observation, 10 channels: sub front, sub back (behind the front, opposite to its facing),
+//   friendly bullet, trail (the cell behind each fish, sub and diver), enemy bullet, fish, enemy
+//   sub, oxygen gauge (row 9, oxygen·10/200 cells from the left), diver gauge (row 9, one cell
+//   per diver ending at column 8), diver.
+// Reset: the sub at column 5 on the surface, facing left; oxygen 200; no entities; the first
+//   enemy spawn at step 21, the first diver at step 31; enemy move interval 5 (an entity moves
+//   after waiting that many steps, so every 6 steps). No draws.
+// Step, in this order:
+//   1. When the enemy spawn timer is 0 (then reset to the spawn interval): draw the side
+//      (rand() < 1/2: from the left), sub or fish (rand() < 1/3: sub) and a row in 1-8; the
+//      spawn is cancelled if an enemy in that row travels the other way.
+//   2. When the diver timer is 0 (every 30 steps): draw a side and a row; a diver appears.
+//   3. Fire or move the sub.
+//   4. Friendly bullets move one cell; each kills the first fish, else the first enemy sub, in
+//      its cell (+1), or leaves the screen.
+//   5. Divers touching the sub's front cell board it (at most 6); otherwise they move when
+//      their timer allows (every 6 steps) and may board after moving.
+//   6. Enemy subs: touching the front cell ends the game; they move when their timer allows and
+//      can be shot after moving; every 11 steps each fires a bullet from its cell, even a sub
+//      removed in this step.
+//   7. Enemy bullets move one cell; touching the front cell, before or after, ends the game.
+//   8. Fish as the subs, without shooting.
+//   9. Timers count down. Oxygen at or below 0 ends the game. Below the surface the sub uses one
+//      unit of oxygen per step; arriving at the surface without a diver ends the game, with
+//      divers it refills the oxygen, drops one diver, and with all 6 on board pays a bonus of
+//      oxygen·10/200 and empties the boat (leaving the count at -1, so the next surfacing is
+//      safe too). With ramping every surfacing lowers the spawn interval by 1 (down to 1) and,
+//      on every second one, the enemies' move interval by 1 (down to 2).
+// Reward: +1 per enemy killed, plus the surfacing bonus. Only the front cell collides.
 //
 // The original keeps its entities in Python lists, iterates them with reversed() and deletes with
 // list.remove(value); SeaquestList and the loops in seaquest.cc reproduce those semantics exactly
@@ -109,6 +144,13 @@ struct SeaquestState {
   static constexpr int kEnemyShotInterval = 10;
   static constexpr int kDiverMoveInterval = 5;
   static constexpr int kMaxDivers = 6;
+  static constexpr int kMinSpawnSpeed = 1;  // ramping stops at these intervals
+  static constexpr int kMinMoveSpeed = 2;
+  static constexpr int kSubStartX = 5;
+  static constexpr int kSurfaceRow = 0;
+  static constexpr int kLowestSubRow = kLastRow - 1;  // the bottom row holds the gauges
+  static constexpr int kGaugeRow = kLastRow;
+  static constexpr int kGaugeCells = kGridSize;  // a full oxygen gauge fills the row
 
   // Capacities with margin: at most one enemy spawns per step and each leaves the screen within
   // 10 moves (at most ~31 alive once fully ramped); a sub fires once per 11 steps and a bullet
@@ -120,8 +162,8 @@ struct SeaquestState {
 
   int oxygen = kMaxOxygen;
   int diver_count = 0;  // goes negative after a six-diver surfacing, as in the original
-  int sub_x = 5;
-  int sub_y = 0;
+  int sub_x = kSubStartX;
+  int sub_y = kSurfaceRow;
   bool sub_right = false;  // facing; the back cell is on the other side
   SeaquestList<SeaquestBullet, kMaxFriendlyBullets> friendly_bullets;
   SeaquestList<SeaquestBullet, kMaxEnemyBullets> enemy_bullets;

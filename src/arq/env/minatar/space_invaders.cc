@@ -15,9 +15,8 @@ namespace {
 constexpr std::array<std::string_view, SpaceInvaders::kChannels> kChannelNames = {
     "cannon", "alien", "alien_left", "alien_right", "friendly_bullet", "enemy_bullet"};
 constexpr std::array<int, 4> kMinimalActions = {kNoop, kLeft, kRight, kFire};
-constexpr int kLastRow = kGridSize - 1;
 constexpr uint16_t kFirstColumnBit = 1u;
-constexpr uint16_t kLastColumnBit = 1u << (kGridSize - 1);
+constexpr uint16_t kLastColumnBit = 1u << kLastColumn;
 
 uint16_t column_bit(int x) {
   return static_cast<uint16_t>(1u << x);
@@ -27,7 +26,7 @@ uint16_t column_bit(int x) {
 uint16_t roll_row(uint16_t row, int dir) {
   const unsigned r = row;
   const unsigned rolled =
-      dir > 0 ? ((r << 1) | (r >> (kGridSize - 1))) : ((r >> 1) | (r << (kGridSize - 1)));
+      dir > 0 ? ((r << 1) | (r >> kLastColumn)) : ((r >> 1) | (r << kLastColumn));
   return static_cast<uint16_t>(rolled & GridBits::kRowMask);
 }
 
@@ -70,8 +69,12 @@ uint16_t GridBits::columns_used() const {
 }
 
 void SpaceInvadersState::spawn_wave() {
-  constexpr uint16_t kWaveRow = 0b0011111100;  // columns 2-7
-  for (int y = 0; y < 4; ++y) aliens.rows[y] = static_cast<uint16_t>(aliens.rows[y] | kWaveRow);
+  constexpr uint16_t kWaveRow =
+      ((1u << (kWaveLastColumn + 1)) - 1) & ~((1u << kWaveFirstColumn) - 1);
+  static_assert(kWaveRow == 0b0011111100);
+  for (int y = 0; y < kWaveRows; ++y) {
+    aliens.rows[y] = static_cast<uint16_t>(aliens.rows[y] | kWaveRow);
+  }
 }
 
 std::span<const std::string_view> SpaceInvaders::channel_names() const {
@@ -91,12 +94,12 @@ GameStep SpaceInvaders::act(int action, NumpyRandomState& /*rng*/) {
   if (s.terminal) return {0, true};
   int reward = 0;
   if (action == kFire && s.shot_timer == 0) {
-    s.friendly_bullets.set(s.cannon_x, kLastRow, true);
+    s.friendly_bullets.set(s.cannon_x, SpaceInvadersState::kCannonRow, true);
     s.shot_timer = SpaceInvadersState::kShotCoolDown;
   } else if (action == kLeft) {
     s.cannon_x = std::max(0, s.cannon_x - 1);
   } else if (action == kRight) {
-    s.cannon_x = std::min(kLastRow, s.cannon_x + 1);
+    s.cannon_x = std::min(kLastColumn, s.cannon_x + 1);
   }
   const uint16_t cannon_bit = column_bit(s.cannon_x);
 
@@ -107,10 +110,11 @@ GameStep SpaceInvaders::act(int action, NumpyRandomState& /*rng*/) {
   auto& enemy = s.enemy_bullets.rows;
   std::copy_backward(enemy.begin(), enemy.end() - 1, enemy.end());
   enemy[0] = 0;
-  if (enemy[kLastRow] & cannon_bit) s.terminal = true;
+  constexpr int kCannonRow = SpaceInvadersState::kCannonRow;
+  if (enemy[kCannonRow] & cannon_bit) s.terminal = true;
 
   auto& aliens = s.aliens.rows;
-  if (aliens[kLastRow] & cannon_bit) s.terminal = true;
+  if (aliens[kCannonRow] & cannon_bit) s.terminal = true;
   if (s.alien_move_timer == 0) {
     s.alien_move_timer = std::min(s.aliens.count(), s.enemy_move_interval);
     const uint16_t used = s.aliens.columns_used();
@@ -118,12 +122,12 @@ GameStep SpaceInvaders::act(int action, NumpyRandomState& /*rng*/) {
         ((used & kLastColumnBit) && s.alien_dir > 0)) {
       s.alien_dir = -s.alien_dir;
       if (aliens[kLastRow] != 0) s.terminal = true;
-      // The descent is a cyclic roll: aliens in row 9 reappear in row 0.
+      // The descent is a cyclic roll: aliens in the bottom row reappear in row 0.
       std::rotate(aliens.begin(), aliens.end() - 1, aliens.end());
     } else {
       for (uint16_t& row : aliens) row = roll_row(row, s.alien_dir);
     }
-    if (aliens[kLastRow] & cannon_bit) s.terminal = true;
+    if (aliens[kCannonRow] & cannon_bit) s.terminal = true;
   }
   if (s.alien_shot_timer == 0) {
     s.alien_shot_timer = SpaceInvadersState::kAlienShotInterval;
@@ -159,22 +163,22 @@ void SpaceInvaders::render(std::span<uint8_t> grid) const {
   const SpaceInvadersState& s = state_;
   // Mostly empty: clear everything, then visit only the set bits of each row mask.
   std::memset(grid.data(), 0, grid.size());
-  const int direction_channel = s.alien_dir < 0 ? 2 : 3;  // alien_left or alien_right
+  const int direction_channel = s.alien_dir < 0 ? kAlienLeft : kAlienRight;
   for (int y = 0; y < kGridSize; ++y) {
     uint8_t* const row = grid.data() + y * kGridSize * kChannels;
     for (unsigned bits = s.aliens.rows[y]; bits != 0; bits &= bits - 1) {
       uint8_t* const cell = row + std::countr_zero(bits) * kChannels;
-      cell[1] = 1;
+      cell[kAlien] = 1;
       cell[direction_channel] = 1;
     }
     for (unsigned bits = s.friendly_bullets.rows[y]; bits != 0; bits &= bits - 1) {
-      row[std::countr_zero(bits) * kChannels + 4] = 1;
+      row[std::countr_zero(bits) * kChannels + kFriendlyBullet] = 1;
     }
     for (unsigned bits = s.enemy_bullets.rows[y]; bits != 0; bits &= bits - 1) {
-      row[std::countr_zero(bits) * kChannels + 5] = 1;
+      row[std::countr_zero(bits) * kChannels + kEnemyBullet] = 1;
     }
   }
-  grid[(kLastRow * kGridSize + s.cannon_x) * kChannels] = 1;
+  grid[(SpaceInvadersState::kCannonRow * kGridSize + s.cannon_x) * kChannels + kCannon] = 1;
 }
 
 std::unique_ptr<Game> make_space_invaders(bool ramping) {

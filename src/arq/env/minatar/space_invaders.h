@@ -1,6 +1,31 @@
 #pragma once
-// MinAtar Space Invaders: a cannon in the bottom row shoots at a 4x6 block of aliens that marches
-// sideways, descends at the edges and shoots back. Cleared waves respawn, faster when ramping.
+// MinAtar Space Invaders (MinAtar 1.0.15, environments/space_invaders.py; docs/minatar.md §7).
+//
+// A cannon in the bottom row shoots at a block of aliens that marches sideways, descends at the
+// edges and shoots back. A cleared wave respawns; with ramping each new wave marches faster.
+//
+// Actions: fire (when the 5-step cool-down is over) puts a bullet above the cannon; otherwise
+//   left and right move the cannon one column (clamped). Minimal set {no-op, left, right, fire}.
+// Observation, 6 channels: cannon, alien, alien_left or alien_right (every alien, in the channel
+//   of the marching direction), friendly bullet, enemy bullet.
+// Reset: cannon in column 5; aliens fill rows 0-3 x columns 2-7 (24), marching left; the aliens
+//   first shoot at step 11 and first move at step 13. The game draws no random numbers at all.
+// Step, in this order:
+//   1. Fire or move the cannon.
+//   2. Friendly bullets rise one row and enemy bullets fall one row (leaving at the edges); an
+//      enemy bullet or an alien on the cannon ends the game.
+//   3. When the move timer is 0 it restarts at min(aliens left, move interval), so a lone alien
+//      moves every step. If an alien is in the edge column of the marching direction the block
+//      turns and descends one row (the game ends if an alien was already in the bottom row; the
+//      descent is a cyclic roll, so that row reappears at the top); otherwise it steps sideways.
+//      An alien then on the cannon ends the game.
+//   4. When the shot timer is 0 (every 10 steps) the lowest alien of the alien column nearest to
+//      the cannon (ties to the lower column) shoots; the bullet starts in its own cell.
+//   5. Every cell holding both an alien and a friendly bullet is a kill, +1 each.
+//   6. Timers count down. With no alien left a new wave appears (direction and timers kept);
+//      with ramping the move interval drops by 1, from 12 down to 6.
+// Reward: +1 per alien. The game ends when the cannon is hit or reached, or the block must
+//   descend with an alien in the bottom row.
 #include <array>
 #include <cstdint>
 
@@ -30,8 +55,13 @@ struct SpaceInvadersState {
   static constexpr int kInitialMoveInterval = 12;
   static constexpr int kMinMoveInterval = 6;  // ramping stops here
   static constexpr int kAlienShotInterval = 10;
+  static constexpr int kCannonRow = kLastRow;
+  static constexpr int kCannonStartX = 5;
+  static constexpr int kWaveRows = 4;  // a wave fills rows 0..3
+  static constexpr int kWaveFirstColumn = 2;
+  static constexpr int kWaveLastColumn = 7;
 
-  int cannon_x = 5;  // the cannon sits in row 9
+  int cannon_x = kCannonStartX;  // the cannon sits in kCannonRow
   GridBits aliens;
   GridBits friendly_bullets;
   GridBits enemy_bullets;
@@ -43,13 +73,21 @@ struct SpaceInvadersState {
   int ramp_index = 0;
   bool terminal = false;
 
-  // Rows 0-3 x columns 2-7, the start of every wave.
+  // Rows 0..kWaveRows-1 x columns kWaveFirstColumn..kWaveLastColumn, the start of every wave.
   void spawn_wave();
 };
 
 class SpaceInvaders final : public Game {
  public:
-  static constexpr int kChannels = 6;  // cannon, alien, alien_left, alien_right, f/e bullets
+  enum Channel : int {
+    kCannon = 0,
+    kAlien = 1,
+    kAlienLeft = 2,
+    kAlienRight = 3,
+    kFriendlyBullet = 4,
+    kEnemyBullet = 5
+  };
+  static constexpr int kChannels = 6;
 
   explicit SpaceInvaders(bool ramping = true) : ramping_(ramping) {}
 
