@@ -1,12 +1,14 @@
 # Two commands do everything on a fresh Debian machine:
 #   make run    install what is missing, build, run the main job (a short ARQ training + report)
 #   make test   install what is missing, build, run the whole test suite
-# Options: SANITIZE=1 (ASan+UBSan build in build-sanitize/), PORTABLE=1 (-march=x86-64-v3),
-#          JOBS=N (parallel build and test jobs).
+# Options: SANITIZE=1 (ASan+UBSan build in build-sanitize/), NATIVE=1 (-march=native instead of
+#          the portable x86-64-v3 build whose kernels pick their ISA level at run time),
+#          WERROR=1 (warnings are errors, as in CI), JOBS=N (parallel build and test jobs).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SANITIZE ?= 0
-PORTABLE ?= 0
+NATIVE ?= 0
+WERROR ?= 0
 ifeq ($(SANITIZE),1)
   BUILD_DIR ?= build-sanitize
   BUILD_TYPE ?= RelWithDebInfo
@@ -15,7 +17,8 @@ else
   BUILD_TYPE ?= Release
 endif
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DARQ_SANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) \
-              -DARQ_PORTABLE=$(if $(filter 1,$(PORTABLE)),ON,OFF)
+              -DARQ_NATIVE=$(if $(filter 1,$(NATIVE)),ON,OFF) \
+              -DARQ_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
 .PHONY: all deps configure build run test bench format clean
 

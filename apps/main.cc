@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"arq: local (backprop-free) deep reinforcement learning"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", arq::cli::version_text());
+  app.set_version_flag("--version", [] { return arq::cli::version_text(); });
   arq::cli::add_rollout_command(app);
   arq::cli::add_bench_command(app);
   arq::cli::add_play_command(app);

@@ -9,11 +9,13 @@
 #include <memory>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "arq/agents/local/bilinear_block.h"
 #include "arq/agents/local/local_learner.h"
 #include "arq/agents/local_agent.h"
+#include "arq/core/isa.h"
 #include "arq/env/registry.h"
 #include "arq/replay/replay_buffer.h"
 
@@ -98,6 +100,12 @@ double executed_macs(const StackOptions& options, int batch, int window, double 
   return b * (contexts + online_next + target_next + loss) + per_call;
 }
 
+// The kernels' ISA level (ARQ_ISA selects it) and the thread count, for the label.
+std::string level_label(int threads) {
+  return std::string(isa_name(active_isa_level())) + ", " + std::to_string(threads) +
+         (threads == 1 ? " thread" : " threads");
+}
+
 void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
   const StackOptions options = stack_options(c);
   LearnerOptions learner_options;
@@ -124,6 +132,7 @@ void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
     const auto metrics = learner.update(batch);
     benchmark::DoNotOptimize(metrics.data());
   }
+  state.SetLabel(level_label(c.threads));
   const double model = model_macs(options, kBatch, kWindow);
   state.counters["GFLOP/s(model)"] =
       benchmark::Counter(2.0 * model * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
@@ -135,6 +144,8 @@ void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
     const double per_row = static_cast<double>(nonzeros) / (kBatch * (kWindow + 1.0));
     const double executed = executed_macs(options, kBatch, kWindow, per_row);
     state.counters["GMAC(executed)"] = executed * 1e-9;
+    state.counters["GFLOP/s(executed)"] =
+        benchmark::Counter(2.0 * executed * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["executed/model"] = executed / model;
     // The same implementation on a dense observation: its own overhead over the model.
     state.counters["executed/model(dense)"] =
@@ -246,6 +257,7 @@ void BM_CpuPresetUpdate(benchmark::State& state) {
     benchmark::DoNotOptimize(metrics.size());
   }
   const LocalAgentOptions options = cpu_preset_options(play.observation_size, play.actions);
+  state.SetLabel(level_label(options.learner.threads));
   size_t nonzeros = 0;
   for (const float v : play.observations) nonzeros += v != 0.0f;
   const double per_row = static_cast<double>(nonzeros) / play.episode_start.size();

@@ -4,7 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
+#include "arq/core/isa.h"
 #include "arq/nn/activation.h"
 #include "arq/nn/conv3x3.h"
 #include "arq/nn/gemm.h"
@@ -29,19 +32,20 @@ void set_gflops(benchmark::State& state, double flops_per_iteration) {
       benchmark::Counter(flops_per_iteration * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-enum Backend : int64_t { kDispatch = 0, kEigen = 1, kPacked = 2, kThin = 3 };
+enum Backend : int64_t { kDispatch = 0, kEigen = 1, kPacked = 2, kThin = 3, kPackedAvx2 = 4 };
 
 // C[M×N] = op(A)·op(B) with inner size K. Args: M, K, N, transpose_a, transpose_b, backend
-// (0: nn::gemm as the layers call it, 1: Eigen's product, 2: the packed AVX2 kernel, 3: the
-// thin-shape loops).
+// (0: nn::gemm as the layers call it, 1: Eigen's product, 2: the packed kernel at the active ISA
+// level, 3: the thin-shape loops, 4: the packed kernel at the AVX2 level). The label names the
+// level in use.
 void BM_Gemm(benchmark::State& state) {
   const Eigen::Index m = state.range(0), k = state.range(1), n = state.range(2);
   const bool ta = state.range(3) != 0, tb = state.range(4) != 0;
   const auto backend = static_cast<Backend>(state.range(5));
-  if (backend == kPacked && !detail::gemm_packed_available()) {
-    state.SkipWithError("the packed kernel is not compiled into this build");
-    return;
-  }
+  // 4: the packed kernel with the AVX2 micro-kernel, whatever the active level.
+  std::optional<ScopedIsaLevel> level;
+  if (backend == kPackedAvx2) level.emplace(IsaLevel::kAvx2);
+  state.SetLabel(std::string(isa_name(active_isa_level())));
   Rng rng(1);
   const Matrix a = ta ? random_matrix(k, m, rng) : random_matrix(m, k, rng);
   const Matrix b = tb ? random_matrix(n, k, rng) : random_matrix(k, n, rng);
@@ -51,7 +55,7 @@ void BM_Gemm(benchmark::State& state) {
       gemm(a, ta ? Transpose::kYes : Transpose::kNo, b, tb ? Transpose::kYes : Transpose::kNo, c);
     } else if (backend == kEigen) {
       detail::gemm_eigen(a, ta, b, tb, c, 1.0f, 0.0f);
-    } else if (backend == kPacked) {
+    } else if (backend == kPacked || backend == kPackedAvx2) {
       detail::gemm_packed(a, ta, b, tb, c, 1.0f, 0.0f);
     } else {
       detail::gemm_thin(a, ta, b, tb, c, 1.0f, 0.0f);
@@ -71,7 +75,7 @@ void gemm_shapes(benchmark::internal::Benchmark* bench) {
       {32, 1024, 128, 0, 0},   {2048, 36, 16, 0, 0},   {1024, 512, 1024, 1, 0},
       {512, 1024, 1024, 0, 1}, {400, 32, 400, 1, 0},   {32, 400, 400, 0, 1}};
   for (const auto& s : shapes) {
-    for (int64_t backend : {kDispatch, kEigen, kPacked}) {
+    for (int64_t backend : {kDispatch, kEigen, kPacked, kPackedAvx2}) {
       bench->Args({s[0], s[1], s[2], s[3], s[4], backend});
     }
   }

@@ -9,6 +9,7 @@
 
 #include "agents/reference_block.h"
 #include "arq/core/error.h"
+#include "arq/core/isa.h"
 
 namespace arq::local {
 namespace {
@@ -72,13 +73,15 @@ TEST(ReferenceBlockTest, BackwardMatchesFiniteDifferences) {
   }
 }
 
-// heads, hidden, rows, norm order, keep tanh values from forward for backward
-using BlockCase = std::tuple<int, int, int, NormOrder, bool>;
+// heads, hidden, rows, norm order, keep tanh values from forward for backward, ISA level
+using BlockCase = std::tuple<int, int, int, NormOrder, bool, IsaLevel>;
 
 class BilinearBlockTest : public ::testing::TestWithParam<BlockCase> {};
 
 TEST_P(BilinearBlockTest, MatchesReferenceForwardAndBackward) {
-  const auto [heads, hidden, rows, order, keep_tanh] = GetParam();
+  const auto [heads, hidden, rows, order, keep_tanh, level] = GetParam();
+  if (!cpu_supports(level)) GTEST_SKIP() << "this CPU lacks " << isa_name(level);
+  const ScopedIsaLevel scoped_level(level);
   std::mt19937 rng(static_cast<unsigned>(heads * 1000 + hidden * 10 + rows));
   // Z1 with per-head offsets so centring matters; Z2 stored with a stride wider than its rows.
   // Paper order takes tanh of raw M: keep M moderate, because a row saturated at ±1 has a tiny
@@ -146,7 +149,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, BilinearBlockTest,
                          ::testing::Combine(::testing::Values(8, 3), ::testing::Values(16, 13),
                                             ::testing::Values(1, 5, 13),
                                             ::testing::Values(NormOrder::kCode, NormOrder::kPaper),
-                                            ::testing::Bool()));
+                                            ::testing::Bool(),
+                                            ::testing::ValuesIn(all_isa_levels())));
 
 TEST(BilinearBlockErrorsTest, RejectsTooManyRowsAndMissingAffine) {
   BilinearBlock block(2, 4, 3, NormOrder::kCode);

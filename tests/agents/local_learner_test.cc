@@ -8,6 +8,7 @@
 
 #include "agents/reference_cell.h"
 #include "arq/core/error.h"
+#include "arq/core/isa.h"
 
 namespace arq::local {
 namespace {
@@ -172,10 +173,14 @@ double relative_error(const MatrixD& actual, const MatrixD& expected) {
   return (actual - expected).cwiseAbs().maxCoeff() / std::max(expected.cwiseAbs().maxCoeff(), 1e-6);
 }
 
-// cell options, binary observations
-class LocalLearnerReferenceTest : public ::testing::TestWithParam<std::tuple<CellOptions, bool>> {};
+// cell options, binary observations, ISA level of the kernels
+class LocalLearnerReferenceTest
+    : public ::testing::TestWithParam<std::tuple<CellOptions, bool, IsaLevel>> {};
 
 TEST_P(LocalLearnerReferenceTest, UpdateMatchesTheReferenceProcedure) {
+  const IsaLevel level = std::get<2>(GetParam());
+  if (!cpu_supports(level)) GTEST_SKIP() << "this CPU lacks " << isa_name(level);
+  const ScopedIsaLevel scoped_level(level);
   const StackOptions options = small_stack(std::get<0>(GetParam()));
   LocalLearner learner(options, {}, 17);
   std::mt19937 rng(8);
@@ -206,12 +211,12 @@ TEST_P(LocalLearnerReferenceTest, UpdateMatchesTheReferenceProcedure) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Cells, LocalLearnerReferenceTest,
-                         ::testing::Combine(::testing::Values(CellOptions::arq(0, kActions),
-                                                              CellOptions::arq(0, kActions,
-                                                                               ActionCode::kBinary),
-                                                              CellOptions::ad(0, kActions)),
-                                            ::testing::Bool()));
+INSTANTIATE_TEST_SUITE_P(
+    Cells, LocalLearnerReferenceTest,
+    ::testing::Combine(::testing::Values(CellOptions::arq(0, kActions),
+                                         CellOptions::arq(0, kActions, ActionCode::kBinary),
+                                         CellOptions::ad(0, kActions)),
+                       ::testing::Bool(), ::testing::ValuesIn(all_isa_levels())));
 
 std::vector<nn::Matrix> values(LayerStack& stack, int layer) {
   std::vector<nn::Matrix> out;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 
+#include "arq/core/isa.h"
 #include "arq/nn/activation.h"
 #include "arq/nn/adam.h"
 #include "arq/nn/conv3x3.h"
@@ -98,9 +99,6 @@ TEST(Allocation, SteadyStateTrainingStepsDoNotAllocate) {
 #if defined(ARQ_NO_MALLOC_COUNTING)
   GTEST_SKIP() << "malloc is not interposed in this build";
 #else
-  if (!detail::gemm_packed_available()) {
-    GTEST_SKIP() << "without the packed kernel, Eigen's product allocates its packing blocks";
-  }
   Rng rng(1);
   // MinAtar's DQN plus the layers of an AD/ARQ h-path, with big GEMMs for the packed kernel.
   Sequential dqn;
@@ -129,10 +127,15 @@ TEST(Allocation, SteadyStateTrainingStepsDoNotAllocate) {
     cell.backward(inputs, grad_h);
     adam.step();
   };
-  train_step();  // warm-up sizes every workspace
-  CountAllocations counter;
-  for (int i = 0; i < 3; ++i) train_step();
-  EXPECT_EQ(counter.count(), 0);
+  // At every ISA level the CPU has (each level's kernels keep their own buffers).
+  for (const IsaLevel level : all_isa_levels()) {
+    if (!cpu_supports(level)) continue;
+    const ScopedIsaLevel scoped(level);
+    train_step();  // warm-up sizes every workspace
+    CountAllocations counter;
+    for (int i = 0; i < 3; ++i) train_step();
+    EXPECT_EQ(counter.count(), 0) << "at " << isa_name(level);
+  }
 #endif
 }
 

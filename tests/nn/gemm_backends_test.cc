@@ -1,6 +1,7 @@
-// Both GEMM backends against a double-precision naive product, over shapes that hit every edge
-// of the packed kernel's blocking: partial 6-row and 16-column tiles, several 256-deep slices,
-// more than one 2048-wide column block, B read in place (few rows) and packed (many rows).
+// Every GEMM backend, and the packed one at every ISA level the CPU has, against a double-precision
+// naive product, over shapes that hit every edge of the packed kernel's blocking: partial 6-row and
+// 16-column tiles, several 256-deep slices, more than one 2048-wide column block, B read in place
+// (few rows) and packed (many rows).
 #include "arq/nn/gemm_backends.h"
 
 #include <gtest/gtest.h>
@@ -10,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "arq/core/isa.h"
 #include "arq/nn/gemm.h"
 #include "arq/nn/rng.h"
+#include "isa_levels.h"
 
 namespace arq::nn::detail {
 namespace {
@@ -82,13 +85,16 @@ TEST(GemmBackends, ThinMatchesNaiveProduct) {
   check_backend(&gemm_thin, "thin");
 }
 
-TEST(GemmBackends, PackedMatchesNaiveProduct) {
-  if (!gemm_packed_available()) GTEST_SKIP() << "packed kernel not compiled into this build";
-  check_backend(&gemm_packed, "packed");
+// The packed kernel at every ISA level, forced through the same override as nn.isa / ARQ_ISA;
+// levels this CPU lacks are skipped.
+class PackedAtLevel : public test::AtEachIsaLevel {};
+
+TEST_P(PackedAtLevel, MatchesNaiveProduct) {
+  ASSERT_EQ(active_isa_level(), GetParam());
+  check_backend(&gemm_packed, "packed/" + std::string(isa_name(GetParam())));
 }
 
-TEST(GemmBackends, PackedReadsStridedInputs) {
-  if (!gemm_packed_available()) GTEST_SKIP() << "packed kernel not compiled into this build";
+TEST_P(PackedAtLevel, ReadsStridedInputs) {
   Rng rng(7);
   const Matrix a_wide = random_matrix(40, 70, rng);
   const Matrix b_wide = random_matrix(60, 50, rng);
@@ -101,8 +107,7 @@ TEST(GemmBackends, PackedReadsStridedInputs) {
   EXPECT_LE((c - expected).cwiseAbs().maxCoeff(), 1e-4f);
 }
 
-TEST(GemmBackends, PackedWithEmptyInnerDimensionScalesC) {
-  if (!gemm_packed_available()) GTEST_SKIP() << "packed kernel not compiled into this build";
+TEST_P(PackedAtLevel, EmptyInnerDimensionScalesC) {
   Matrix c = Matrix::Constant(3, 4, 2.0f);
   gemm_packed(Matrix(3, 0), false, Matrix(0, 4), false, c, 1.0f, 0.5f);
   EXPECT_EQ(c, Matrix::Constant(3, 4, 1.0f));
@@ -110,12 +115,23 @@ TEST(GemmBackends, PackedWithEmptyInnerDimensionScalesC) {
   EXPECT_EQ(c, Matrix::Zero(3, 4));
 }
 
+// Same inputs, same level: the same bits (the determinism a run relies on).
+TEST_P(PackedAtLevel, RepeatsBitForBit) {
+  Rng rng(3);
+  const Matrix a = random_matrix(130, 513, rng), b = random_matrix(513, 70, rng);
+  Matrix first(130, 70), second(130, 70);
+  gemm_packed(a, false, b, false, first, 1.0f, 0.0f);
+  gemm_packed(a, false, b, false, second, 1.0f, 0.0f);
+  EXPECT_EQ(first, second);
+}
+
+ARQ_INSTANTIATE_AT_EACH_ISA_LEVEL(PackedAtLevel);
+
 TEST(GemmBackends, DispatchSendsThinShapesToTheThinKernel) {
   EXPECT_EQ(choose_gemm_backend(1, 400), GemmBackend::kThin);  // acting at batch 1
   EXPECT_EQ(choose_gemm_backend(512, 1), GemmBackend::kThin);  // a 1-wide head
   EXPECT_EQ(choose_gemm_backend(32, 6), GemmBackend::kThin);   // a 6-action output layer
-  EXPECT_EQ(choose_gemm_backend(32, 400),
-            gemm_packed_available() ? GemmBackend::kPacked : GemmBackend::kEigen);
+  EXPECT_EQ(choose_gemm_backend(32, 400), GemmBackend::kPacked);
 }
 
 }  // namespace

@@ -1,12 +1,16 @@
-// `local.threads`: the config key reaches the local learner, and a run with a fixed thread count
-// repeats bit for bit.
+// `local.threads`: the config key reaches the local learner (0: one per core), a run with a fixed
+// thread count repeats bit for bit, and run.json records the resolved count and `nn.isa`'s level.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "arq/agents/factory.h"
+#include "arq/agents/local/worker_pool.h"
 #include "arq/agents/local_agent.h"
 #include "arq/core/error.h"
+#include "arq/core/isa.h"
 #include "arq/core/text_io.h"
 #include "arq/env/registry.h"
 #include "arq/train/train_config.h"
@@ -52,12 +56,45 @@ TEST(LocalThreads, TheKeyReachesTheLearnerAndIsValidated) {
   EXPECT_EQ(local::local_agent_options_from_config(small_arq_config(1), spec).learner.threads, 1);
   EXPECT_EQ(local::local_agent_options_from_config(small_arq_config(2), spec).learner.threads, 2);
   EXPECT_EQ(make_train_config().get_int("local.threads"), 1);  // the default stays serial
+  // 0: one thread per core this process may use.
+  EXPECT_EQ(local::local_agent_options_from_config(small_arq_config(0), spec).learner.threads,
+            local::WorkerPool::available_cores());
+  EXPECT_GE(local::WorkerPool::available_cores(), 1);
   try {
-    local::local_agent_options_from_config(small_arq_config(0), spec);
-    FAIL() << "expected local.threads=0 to be rejected";
+    local::local_agent_options_from_config(small_arq_config(-1), spec);
+    FAIL() << "expected local.threads=-1 to be rejected";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("local.threads"), std::string::npos) << e.what();
   }
+}
+
+// run.json records what the bits depend on: the kernels' ISA level and the resolved thread count.
+TEST(LocalThreads, RunJsonRecordsTheResolvedCountAndTheIsaLevel) {
+  Config c = small_arq_config(0);
+  c.apply_override("run.total_steps=250");
+  c.apply_override("nn.isa=avx2");
+  const fs::path dir = test::fresh_run_dir("threads_run_json");
+  ASSERT_TRUE(test::train_quietly(c, dir).finished);
+  const nlohmann::json run = nlohmann::json::parse(read_file((dir / "run.json").string()));
+  EXPECT_EQ(run.at("local_threads").get<int>(), local::WorkerPool::available_cores());
+  EXPECT_EQ(run.at("isa").get<std::string>(), "avx2");
+  fs::remove_all(dir);
+  apply_isa_setting("auto", "test");  // leave the process at its default level
+}
+
+TEST(LocalThreads, AnUnknownIsaLevelIsRejectedBeforeTheRunStarts) {
+  Config c = small_arq_config(1);
+  c.apply_override("nn.isa=avx9000");
+  const fs::path dir = test::fresh_run_dir("threads_bad_isa");
+  try {
+    test::train_quietly(c, dir);
+    FAIL() << "expected nn.isa=avx9000 to be rejected";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nn.isa"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("avx9000"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "run.json"));
+  fs::remove_all(dir);
 }
 
 TEST(LocalThreads, TwoThreadsRepeatBitForBit) {

@@ -1,6 +1,7 @@
 #include "arq/agents/local_agent.h"
 
 #include "arq/agents/agent_state.h"
+#include "arq/agents/local/worker_pool.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/replay/replay_buffer.h"
@@ -43,10 +44,11 @@ LocalAgentOptions local_agent_options_from_config(const Config& c, const EnvSpec
   o.learner.adam.eps = static_cast<float>(c.get_double("optim.adam_eps"));
   o.learner.adam.max_grad_norm = static_cast<float>(c.get_double("optim.max_grad_norm"));
   const int64_t threads = c.get_int("local.threads");
-  if (threads < 1 || threads > 256) {
-    throw Error("config local.threads: expected 1..256, got " + std::to_string(threads));
+  if (threads < 0 || threads > WorkerPool::kMaxThreads) {
+    throw Error("config local.threads: expected 0 (one per available core) or 1.." +
+                std::to_string(WorkerPool::kMaxThreads) + ", got " + std::to_string(threads));
   }
-  o.learner.threads = static_cast<int>(threads);
+  o.learner.threads = WorkerPool::resolve_thread_count(static_cast<long>(threads));
 
   o.policy.q_layers = static_cast<int>(c.get_int("local.acting_layers"));
   o.policy.stale_context_on_random_steps = c.get_bool("local.stale_context_on_random");

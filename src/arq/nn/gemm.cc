@@ -34,7 +34,7 @@ GemmBackend choose_gemm_backend(Eigen::Index m, Eigen::Index n) {
   // matrix-vector path allocates a temporary). Measured: 1·1600·400, 32·128·3, 32·128·6 and
   // 512·400·1 run 1.5-3x faster thin than packed; 32·128·18 runs faster packed.
   if (m < 4 || n < 8) return GemmBackend::kThin;
-  return gemm_packed_available() ? GemmBackend::kPacked : GemmBackend::kEigen;
+  return GemmBackend::kPacked;
 }
 
 }  // namespace detail

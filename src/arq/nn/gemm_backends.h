@@ -2,7 +2,7 @@
 // The implementations behind nn::gemm (gemm.h), exposed so tests can check each against a naive
 // product. Callers use nn::gemm, which validates shapes and picks one:
 //   - fewer than 4 rows or 8 columns in C: gemm_thin (matrix-vector-like loops);
-//   - otherwise gemm_packed where compiled in, else gemm_eigen.
+//   - otherwise gemm_packed, with the micro-kernel of arq::active_isa_level() (AVX2 or AVX-512).
 // gemm_thin and gemm_packed never allocate in steady state; Eigen's product mallocs its packing
 // blocks once they exceed 128 KiB (negligible next to the cost of such a product).
 //
@@ -12,17 +12,14 @@
 
 namespace arq::nn::detail {
 
-// Eigen's general product. Used where the packed kernel is unavailable: without AVX2+FMA, and
-// with AVX-512, where Eigen's 512-bit kernel is faster than our 256-bit one.
+// Eigen's general product: the reference the benchmarks compare against (nn::gemm no longer
+// uses it).
 void gemm_eigen(const ConstMatrixRef& a, bool transpose_a, const ConstMatrixRef& b,
                 bool transpose_b, MatrixRef c, float alpha, float beta);
 
-// True when gemm_packed is compiled in (an AVX2+FMA build without AVX-512).
-bool gemm_packed_available();
-
-// Cache-blocked GEMM with packed panels and a 6x16 AVX2 FMA micro-kernel (the BLIS scheme).
-// Its packing buffers are per thread and only grow, so steady-state calls do not allocate.
-// Throws arq::Error if !gemm_packed_available().
+// Cache-blocked GEMM with packed panels (the BLIS scheme): a 6x16 AVX2 FMA micro-kernel or an
+// 8x32 AVX-512 one, by arq::active_isa_level(). Its packing buffers are per thread and only
+// grow, so steady-state calls do not allocate.
 void gemm_packed(const ConstMatrixRef& a, bool transpose_a, const ConstMatrixRef& b,
                  bool transpose_b, MatrixRef c, float alpha, float beta);
 

@@ -59,7 +59,12 @@ Config make_train_config() {
             "keep the context stale on epsilon-random steps");
   c.declare("local.acting_layers", int64_t{0},
             "act on the mean Q of layers 0..k-1 (0: all layers, the released configs)");
-  c.declare("local.threads", int64_t{1}, "threads sharing each update (results repeat per count)");
+  c.declare("local.threads", int64_t{1},
+            "threads sharing each update, 0: one per available core (results repeat per count)");
+  // Kernels.
+  c.declare("nn.isa", std::string("auto"),
+            "instruction set of the hot kernels: auto (env ARQ_ISA, else the widest the CPU has) "
+            "| avx2 | avx512 (results repeat per level)");
   // DQN (MinAtar's reference network).
   c.declare("dqn.conv_channels", int64_t{16}, "3x3 conv output channels");
   c.declare("dqn.hidden", int64_t{128}, "fully connected width");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <filesystem>
@@ -11,8 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "arq/agents/local/worker_pool.h"
 #include "arq/core/build_info.h"
 #include "arq/core/error.h"
+#include "arq/core/isa.h"
 #include "arq/core/seeding.h"
 #include "arq/core/tensorboard.h"
 #include "arq/core/text_io.h"
@@ -106,6 +109,38 @@ std::string iso_time_now() {
   return buffer;
 }
 
+// What makes a run's bits depend on the machine: the kernels' ISA level and, for the local
+// agents, the resolved thread count.
+nlohmann::json machine_facts(const Config& c, IsaLevel isa) {
+  nlohmann::json facts = {{"isa", isa_name(isa)}};
+  const std::string& agent = c.get_string("run.agent");
+  if (agent == "arq" || agent == "ad") {
+    facts["local_threads"] = local::WorkerPool::resolve_thread_count(c.get_int("local.threads"));
+  }
+  return facts;
+}
+
+// A resumed run continues bit for bit only with the level and thread count it started with.
+void warn_if_machine_differs(const fs::path& run_dir, const nlohmann::json& now) {
+  const fs::path path = run_dir / "run.json";
+  if (!fs::exists(path)) return;
+  const nlohmann::json started = nlohmann::json::parse(read_file(path.string()), nullptr, false);
+  if (started.is_discarded()) return;
+  const auto text = [](const nlohmann::json& value) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  };
+  for (const auto& [key, value] : now.items()) {
+    if (!started.contains(key) || started.at(key) == value) continue;
+    const std::string before = text(started.at(key));
+    std::fprintf(stderr,
+                 "warning: --resume: the run started with %s %s, this process uses %s; from here "
+                 "on its last bits differ from an uninterrupted run's (--set %s=%s pins the old "
+                 "value where this machine has it)\n",
+                 key.c_str(), before.c_str(), text(value).c_str(),
+                 key == "isa" ? "nn.isa" : "local.threads", before.c_str());
+  }
+}
+
 }  // namespace
 
 std::string default_run_name(const Config& config) {
@@ -118,6 +153,8 @@ std::string default_run_name(const Config& config) {
 TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) {
   const Config& c = request.config;
   validate(c);
+  const IsaLevel isa = apply_isa_setting(c.get_string("nn.isa"), "config nn.isa");
+  const nlohmann::json machine = machine_facts(c, isa);
   const fs::path run_dir(request.run_dir);
   const std::string dir = run_dir.string();
 
@@ -185,6 +222,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   int64_t decay_steps = epsilon_decay_steps(c);
 
   if (resuming) {
+    warn_if_machine_differs(run_dir, machine);
     const CheckpointMeta meta = read_checkpoint(dir, *agent, &replay);
     const auto& s = meta.trainer;
     step = meta.steps_done;
@@ -223,8 +261,10 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
                            {"compiler", info.compiler},
                            {"compile_flags", info.compile_flags},
                            {"simd", info.simd},
+                           {"isa", machine.at("isa")},
                            {"env", spec.id},
                            {"agent", agent->name()}};
+    if (machine.contains("local_threads")) meta["local_threads"] = machine.at("local_threads");
     write_file_atomic((run_dir / "run.json").string(), meta.dump(2) + "\n");
   }
   policy->begin_episode();

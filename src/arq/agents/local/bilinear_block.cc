@@ -6,6 +6,7 @@
 
 #include "arq/agents/local/vec8.h"
 #include "arq/core/error.h"
+#include "arq/core/isa.h"
 
 namespace arq::local {
 namespace {
@@ -338,12 +339,17 @@ void BilinearBlock::forward(const float* z2, int z2_stride, int rows, const floa
                 "], got " + std::to_string(rows));
   }
   load_h(h);
+  if (order_ == NormOrder::kCode && saved != nullptr && saved_normalised_.empty()) {
+    saved_normalised_.resize(static_cast<size_t>(max_rows_) * stride_);  // first use only
+  }
+  // The row loops at the active ISA level (AVX-512: the same code without register spills).
+  run_at_isa_level([&] { forward_rows(z2, z2_stride, rows, y, saved); });
+}
+
+void BilinearBlock::forward_rows(const float* z2, int z2_stride, int rows, float* y, float* saved) {
   const Rows r{z1_.data(), stride_, vectors_, heads_, hidden_};
   if (order_ == NormOrder::kCode) {
     compute_row_scales(z2, z2_stride, rows);
-    if (saved != nullptr && saved_normalised_.empty()) {
-      saved_normalised_.resize(static_cast<size_t>(max_rows_) * stride_);  // first use only
-    }
     if (heads_ == 8) {
       forward_code_rows<8>(r, z2, z2_stride, rows, inv_scale_.data(), h_.data(), y, saved,
                            saved_normalised_.data());
@@ -393,13 +399,17 @@ void BilinearBlock::backward(const float* z2, int z2_stride, int rows, const flo
   if (order_ == NormOrder::kCode) {
     // With saved tanh rows the forward pass just ran on these inputs and left the row scales.
     if (saved == nullptr) compute_row_scales(z2, z2_stride, rows);
-    backward_code(z2, z2_stride, rows, grad_y, grad_z1, grad_z2, grad_z2_stride, grad_h, saved);
+    run_at_isa_level([&] {
+      backward_code(z2, z2_stride, rows, grad_y, grad_z1, grad_z2, grad_z2_stride, grad_h, saved);
+    });
   } else {
     if (grad_scale == nullptr || grad_bias == nullptr) {
       throw Error("BilinearBlock::backward: paper norm order needs grad_scale and grad_bias");
     }
-    backward_paper(z2, z2_stride, rows, grad_y, grad_z1, grad_z2, grad_z2_stride, grad_h,
-                   grad_scale, grad_bias, saved);
+    run_at_isa_level([&] {
+      backward_paper(z2, z2_stride, rows, grad_y, grad_z1, grad_z2, grad_z2_stride, grad_h,
+                     grad_scale, grad_bias, saved);
+    });
   }
 }
 

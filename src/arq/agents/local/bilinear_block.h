@@ -17,7 +17,8 @@
 // H columns.
 //
 // backward() differentiates all of it for the same inputs. A block owns its scratch; use one
-// block per thread.
+// block per thread. The row loops run at arq::active_isa_level() (core/isa.h): AVX-512 CPUs
+// run a copy of the same 256-bit code compiled with AVX-512's 32 vector registers.
 #include <vector>
 
 #include "arq/agents/local/cell_options.h"
@@ -70,6 +71,7 @@ class BilinearBlock {
  private:
   Vec8 tail_mask() const;  // 1 for the valid lanes of the last vector of a row, 0 for padding
   void load_h(const float* h);
+  void forward_rows(const float* z2, int z2_stride, int rows, float* y, float* saved);
   void compute_row_scales(const float* z2, int z2_stride, int rows);
   void backward_code(const float* z2, int z2_stride, int rows, const float* grad_y, float* grad_z1,
                      float* grad_z2, int grad_z2_stride, float* grad_h, const float* saved);

@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "arq/agents/local/vec8.h"
+#include "arq/core/isa.h"
 
 namespace arq::local {
 namespace {
@@ -124,13 +125,18 @@ void SparseColumns::multiply_accumulate(const nn::ConstMatrixRef& w, nn::MatrixR
                                         int first_row, int end_row) const {
   const int columns = static_cast<int>(w.cols()), chunk = column_chunk(width_);
   const std::ptrdiff_t stride = static_cast<long>(w.outerStride());
-  for (int first = 0; first < columns; first += chunk) {
-    const int n = std::min(chunk, columns - first);
-    for (int b = first_row; b < end_row; ++b) {
-      accumulate_row(out.row(b).data() + first, w.data() + first, stride, column_.data(),
-                     value_.data(), row_start_[b], row_start_[b + 1], n);
+  const float* w_data = w.data();
+  float* out_data = out.data();
+  const std::ptrdiff_t out_stride = out.outerStride();
+  run_at_isa_level([&] {
+    for (int first = 0; first < columns; first += chunk) {
+      const int n = std::min(chunk, columns - first);
+      for (int b = first_row; b < end_row; ++b) {
+        accumulate_row(out_data + b * out_stride + first, w_data + first, stride, column_.data(),
+                       value_.data(), row_start_[b], row_start_[b + 1], n);
+      }
     }
-  }
+  });
 }
 
 void SparseColumns::transpose_multiply(const nn::ConstMatrixRef& grad_out,
@@ -139,15 +145,20 @@ void SparseColumns::transpose_multiply(const nn::ConstMatrixRef& grad_out,
   // rows from them.
   const int columns = static_cast<int>(grad_out.cols()), chunk = column_chunk(rows_);
   const std::ptrdiff_t stride = static_cast<std::ptrdiff_t>(grad_out.outerStride());
-  for (int first = 0; first < columns; first += chunk) {
-    const int n = std::min(chunk, columns - first);
-    for (int c = 0; c < width_; ++c) {
-      float* target = grad_w.row(c).data() + first;
-      std::fill(target, target + n, 0.0f);
-      accumulate_row(target, grad_out.data() + first, stride, row_of_.data(), column_value_.data(),
-                     column_start_[c], column_start_[c + 1], n);
+  const float* grad_out_data = grad_out.data();
+  float* grad_w_data = grad_w.data();
+  const std::ptrdiff_t grad_w_stride = grad_w.outerStride();
+  run_at_isa_level([&] {
+    for (int first = 0; first < columns; first += chunk) {
+      const int n = std::min(chunk, columns - first);
+      for (int c = 0; c < width_; ++c) {
+        float* target = grad_w_data + c * grad_w_stride + first;
+        for (int j = 0; j < n; ++j) target[j] = 0.0f;
+        accumulate_row(target, grad_out_data + first, stride, row_of_.data(), column_value_.data(),
+                       column_start_[c], column_start_[c + 1], n);
+      }
     }
-  }
+  });
 }
 
 }  // namespace arq::local

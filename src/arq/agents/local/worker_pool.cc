@@ -1,10 +1,28 @@
 #include "arq/agents/local/worker_pool.h"
 
+#include <sched.h>
+
 #include <string>
 
 #include "arq/core/error.h"
 
 namespace arq::local {
+
+int WorkerPool::available_cores() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof(mask), &mask) == 0) return std::max(1, CPU_COUNT(&mask));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+int WorkerPool::resolve_thread_count(long configured) {
+  if (configured < 0 || configured > kMaxThreads) {
+    throw Error("thread count: expected 0 (one per available core) or 1.." +
+                std::to_string(kMaxThreads) + ", got " + std::to_string(configured));
+  }
+  if (configured == 0) return std::min(available_cores(), kMaxThreads);
+  return static_cast<int>(configured);
+}
 
 WorkerPool::WorkerPool(int workers) {
   if (workers < 1) {

@@ -26,6 +26,13 @@ class WorkerPool {
   // thrown by a part is rethrown here (the first one, after every part has stopped).
   void run(const std::function<void(int part)>& job);
 
+  // CPUs this process may run on (its affinity mask, e.g. under taskset or a batch scheduler's
+  // cgroup), at least 1.
+  static int available_cores();
+  // A configured thread count: 0 means available_cores(), capped at kMaxThreads.
+  static constexpr int kMaxThreads = 256;
+  static int resolve_thread_count(long configured);
+
   // The p-th of `parts` contiguous, nearly equal ranges of [0, n).
   static std::pair<int, int> split(int n, int part, int parts) {
     const int base = n / parts, extra = n % parts;
