@@ -2,6 +2,7 @@
 // thread count repeats bit for bit, and run.json records the resolved count and `nn.isa`'s level.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -80,6 +81,30 @@ TEST(LocalThreads, RunJsonRecordsTheResolvedCountAndTheIsaLevel) {
   EXPECT_EQ(run.at("isa").get<std::string>(), "avx2");
   fs::remove_all(dir);
   apply_isa_setting("auto", "test");  // leave the process at its default level
+}
+
+// nn.isa = auto resolves per machine (here: ARQ_ISA at the start, the widest level after), so a
+// resumed run says that its last bits will differ from an uninterrupted one.
+TEST(LocalThreads, ResumingAtAnotherIsaLevelWarns) {
+  if (!cpu_supports(IsaLevel::kAvx512)) {
+    GTEST_SKIP() << "needs two ISA levels; this CPU has only avx2";
+  }
+  Config c = small_arq_config(1);
+  c.apply_override("run.total_steps=250");
+  c.apply_override("run.learning_starts=100");
+  const fs::path dir = test::fresh_run_dir("threads_resume_isa");
+  ::setenv(kIsaEnvironmentVariable, "avx2", 1);
+  const bool finished = test::train_quietly(c, dir).finished;
+  ::unsetenv(kIsaEnvironmentVariable);
+  ASSERT_TRUE(finished);
+  c.apply_override("run.total_steps=300");
+  testing::internal::CaptureStderr();
+  ASSERT_TRUE(test::train_quietly(c, dir, /*resume=*/true).finished);
+  const std::string warnings = testing::internal::GetCapturedStderr();
+  EXPECT_NE(warnings.find("started with isa avx2, this process uses avx512"), std::string::npos)
+      << warnings;
+  EXPECT_NE(warnings.find("--set nn.isa=avx2"), std::string::npos) << warnings;
+  fs::remove_all(dir);
 }
 
 TEST(LocalThreads, AnUnknownIsaLevelIsRejectedBeforeTheRunStarts) {
