@@ -20,12 +20,15 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& args) {
-  TrainedRun run = open_trained_run(args.checkpoint);
   if (args.episodes <= 0)
     throw Error("--episodes must be > 0, got " + std::to_string(args.episodes));
   if (!(args.epsilon >= 0.0 && args.epsilon <= 1.0)) {
     throw Error("--epsilon must be in [0, 1], got " + std::to_string(args.epsilon));
   }
+  if (args.max_steps <= 0) {
+    throw Error("--max-steps must be > 0, got " + std::to_string(args.max_steps));
+  }
+  TrainedRun run = open_trained_run(args.checkpoint);
   load_last_checkpoint(run);
   auto policy = run.agent->make_policy();
   run.env->reset(args.seed);

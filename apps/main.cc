@@ -2,10 +2,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <new>
 #include <string>
 
 #include "apps/commands.h"
 #include "arq/core/error.h"
+#include "arq/core/printable.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"arq: local (backprop-free) deep reinforcement learning"};
@@ -27,11 +30,27 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const arq::DivergenceError& e) {
+    std::fprintf(stderr, "arq: error: %s\n", arq::printable(e.what()).c_str());
+    return 4;
   } catch (const arq::Error& e) {
-    std::fprintf(stderr, "arq: error: %s\n", e.what());
+    std::fprintf(stderr, "arq: error: %s\n", arq::printable(e.what()).c_str());
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A folder that cannot be created or read, a file where a folder should be: the user's to
+    // fix, so named like every other bad input.
+    std::string paths = "'" + e.path1().string() + "'";
+    if (!e.path2().empty()) paths += " -> '" + e.path2().string() + "'";
+    std::fprintf(stderr, "arq: error: %s: %s\n", arq::printable(paths).c_str(),
+                 e.code().message().c_str());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(
+        stderr,
+        "arq: error: out of memory (a smaller replay.capacity, batch or network may fit)\n");
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "arq: internal error: %s\n", e.what());
+    std::fprintf(stderr, "arq: internal error: %s\n", arq::printable(e.what()).c_str());
     return 3;
   }
   return 0;

@@ -134,8 +134,12 @@ void run_train(const TrainArgs& args) {
   request.resume = args.resume;
   request.quiet = args.quiet;
   request.command_line = args.command_line;
-  if (!args.stop_after.empty())
+  if (!args.stop_after.empty()) {
     request.stop_after_steps = parse_integer(args.stop_after, "--stop-after");
+    if (request.stop_after_steps < 1) {
+      throw Error("--stop-after must be a positive number of steps, got " + args.stop_after);
+    }
+  }
   if (!args.run_dir.empty()) {
     request.run_dir = args.run_dir;
   } else {

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "arq/agents/sac/sac_learner.h"
 #include "arq/agents/sac/squashed_gaussian.h"
+#include "arq/core/error.h"
 #include "nn/gradient_check.h"
 
 namespace arq::sac {
@@ -150,6 +152,23 @@ TEST(SacLearner, SoftUpdateMovesTargetsByTau) {
   f.learner.soft_update_targets();
   const Matrix expected = 0.005f * online + 0.995f * before;
   EXPECT_TRUE(f.learner.target_parameters()[0].value->isApprox(expected, 1e-6f));
+}
+
+// The divergence guard: a non-finite critic loss stops the update before the critic optimiser
+// steps, naming the network and the tensor, and leaves the weights as they were.
+TEST(SacLearner, ANonFiniteLossStopsTheUpdateNamingTheNetwork) {
+  Fixture f;
+  f.batch.rewards(1, 0) = std::numeric_limits<float>::quiet_NaN();
+  const Matrix before = *f.learner.critic_parameters()[0].value;
+  try {
+    f.learner.update(f.batch);
+    FAIL() << "a NaN reward went through the update";
+  } catch (const DivergenceError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("critic: critic_loss is nan"), std::string::npos) << message;
+    EXPECT_NE(message.find("first non-finite tensor: critic.q1."), std::string::npos) << message;
+  }
+  EXPECT_TRUE(f.learner.critic_parameters()[0].value->cwiseEqual(before).all());
 }
 
 }  // namespace

@@ -98,3 +98,65 @@ TEST(ParseInteger, AcceptsSeparatorsAndScientificWholeNumbers) {
 
 }  // namespace
 }  // namespace arq
+
+namespace arq {
+namespace {
+
+// The message of the Error `work` throws ("" if none).
+template <typename Work>
+std::string config_error(Work work) {
+  try {
+    work();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigStrict, SetListsAreTomlArraysNotLooseCommaText) {
+  Config c = small_config();
+  EXPECT_NE(config_error([&] { c.apply_override("net.widths=[64,"); }).find("--set net.widths"),
+            std::string::npos);
+  EXPECT_NE(config_error([&] {
+              c.apply_override("net.widths=[64,,48]");
+            }).find("expected a list of integers"),
+            std::string::npos);
+  EXPECT_NE(config_error([&] { c.apply_override("net.widths=[64, 4.5]"); }), "");
+  EXPECT_EQ(c.get_ints("net.widths"), (std::vector<int64_t>{1, 2}));  // unchanged
+  c.apply_override("net.widths=[64, 48]");
+  EXPECT_EQ(c.get_ints("net.widths"), (std::vector<int64_t>{64, 48}));
+  c.apply_override("net.widths=32,16");
+  EXPECT_EQ(c.get_ints("net.widths"), (std::vector<int64_t>{32, 16}));
+}
+
+TEST(ConfigStrict, RangesDeclaredWithTheKeyAreCheckedWhereverTheValueComesFrom) {
+  Config c;
+  c.declare("agent.gamma", 0.99, "discount", ConfigRange::between(0, 1));
+  c.declare("run.steps", int64_t{10}, "steps", ConfigRange::at_least(1));
+  c.declare("optim.lr", 1e-4, "learning rate", ConfigRange::above(0));
+  c.declare("net.widths", std::vector<int64_t>{4}, "widths", ConfigRange::at_least(1));
+  EXPECT_EQ(config_error([&] { c.apply_override("agent.gamma=2"); }),
+            "--set: key 'agent.gamma' must be in [0, 1], got 2");
+  EXPECT_NE(config_error([&] {
+              c.load_toml_string("[run]\nsteps = 0\n", "p.toml");
+            }).find("p.toml: key 'run.steps' must be >= 1, got 0"),
+            std::string::npos);
+  EXPECT_NE(config_error([&] { c.apply_override("optim.lr=0"); }).find("> 0"), std::string::npos);
+  EXPECT_NE(config_error([&] { c.apply_override("net.widths=[4,0]"); }).find("0 (in the list)"),
+            std::string::npos);
+  c.apply_override("agent.gamma=1");
+  EXPECT_EQ(c.get_double("agent.gamma"), 1.0);
+  EXPECT_NE(c.describe().find(", in [0, 1]): discount"), std::string::npos) << c.describe();
+}
+
+TEST(ConfigStrict, AConfigPathMustBeARegularFile) {
+  Config c = small_config();
+  const std::string folder = ::testing::TempDir();
+  EXPECT_NE(config_error([&] { c.load_toml_file(folder); }).find("not a regular file"),
+            std::string::npos);
+  EXPECT_NE(config_error([&] { c.load_toml_file(folder + "/no-such.toml"); }).find("no such file"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace arq

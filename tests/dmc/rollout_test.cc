@@ -153,7 +153,11 @@ TEST(DmcRollout, ActionFileErrorsNameFileAndLine) {
   EXPECT_NE(message_of("0 0\n0 0 0\n", 2).find("line 2: 3 values, expected 2"), std::string::npos);
   EXPECT_NE(message_of("0 zero\n", 2).find("line 1"), std::string::npos);
   EXPECT_NE(message_of("0 nan\n", 2).find("line 1"), std::string::npos);
-  EXPECT_NE(message_of("1 2\n", 2).find("no error"), std::string::npos);
+  EXPECT_NE(message_of("1 -1\n", 2).find("no error"), std::string::npos);
+  // The physics would clip an action outside the bounds while the file recorded it as given.
+  EXPECT_NE(message_of("0 0\n1 2\n", 2)
+                .find("line 2: value 2 (action[1]) is outside the action bounds [-1, 1]"),
+            std::string::npos);
   EXPECT_THROW(read_action_file(dir.file("missing.txt"), 2), Error);
 
   RolloutRequest request;

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <tuple>
 
 #include "arq/agents/factory.h"
 #include "arq/agents/local_agent.h"
+#include "arq/core/error.h"
 
 namespace arq {
 namespace {
@@ -91,6 +93,50 @@ TEST(TrainConfig, DmcPresetsCarryTheReleasedSettings) {
   EXPECT_EQ(load("sac-dmc.toml").get_int("replay.batch_size"), 1024);
   EXPECT_EQ(load("sac-dmc-cpu.toml").get_int("sac.hidden"), 256);
   EXPECT_EQ(load("sac-dmc-cpu.toml").get_int("replay.batch_size"), 256);
+}
+
+}  // namespace
+}  // namespace arq
+
+namespace arq {
+namespace {
+
+// Every number key declares the values it accepts next to its default and help, so a value out
+// of range is refused by name, from a preset or from --set, before anything runs.
+TEST(TrainConfig, OutOfRangeValuesAreRefusedByKey) {
+  for (const auto& [assignment, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"agent.gamma=2", "'agent.gamma' must be in [0, 1], got 2"},
+           {"local.context_window=0", "'local.context_window' must be >= 1, got 0"},
+           {"run.total_steps=-5", "'run.total_steps' must be >= 1"},
+           {"replay.capacity=0", "'replay.capacity' must be >= 1"},
+           {"optim.lr=-1e-3", "'optim.lr' must be > 0"},
+           {"local.widths=[64,0]", "'local.widths' must be >= 1, got 0 (in the list)"},
+           {"sac.tau=0", "'sac.tau' must be in (0, 1]"},
+           {"run.seed=-1", "'run.seed' must be in [0, 4294967295]"}}) {
+    Config c = make_train_config();
+    try {
+      c.apply_override(assignment);
+      ADD_FAILURE() << assignment << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(TrainConfig, EveryNumberKeyDeclaresARange) {
+  const std::string help = make_train_config().describe();
+  std::istringstream lines(help);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const bool number = line.find("(integer,") != std::string::npos ||
+                        line.find("(float,") != std::string::npos ||
+                        line.find("(integer list,") != std::string::npos;
+    // log_std bounds are free numbers (their order is checked where they are used).
+    if (!number || line.starts_with("sac.log_std_")) continue;
+    EXPECT_TRUE(line.find(", in [") != std::string::npos ||
+                line.find(", in (") != std::string::npos || line.find(", >") != std::string::npos)
+        << line;
+  }
 }
 
 }  // namespace

@@ -141,8 +141,9 @@ TEST(Trainer, RefusesToOverwriteAnExistingRun) {
 
 TEST(Trainer, RejectsInvalidSettingsWithTheKeyName) {
   Config c = small_dqn_config();
-  c.apply_override("run.eval_epsilon=1.5");
   try {
+    // The key's declared range refuses the value as it is set.
+    c.apply_override("run.eval_epsilon=1.5");
     train_quietly(c, fresh_run_dir("trainer_invalid"));
     FAIL() << "expected an error";
   } catch (const Error& e) {

@@ -1,7 +1,10 @@
 #include "arq/agents/local_agent.h"
 
+#include <cmath>
+
 #include "arq/agents/agent_state.h"
 #include "arq/agents/local/worker_pool.h"
+#include "arq/agents/finite_check.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/replay/replay_buffer.h"
@@ -115,6 +118,15 @@ Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& 
   Metrics metrics;
   for (size_t l = 0; l < per_layer.size(); ++l) {
     const std::string layer = std::to_string(l);
+    // The divergence guard on values the learner computed anyway (the layer's loss and gradient
+    // norm). The learner steps inside update(), so the online weights may already hold the
+    // value; training stops here and no checkpoint is written from them.
+    if (!std::isfinite(per_layer[l].td_loss) || !std::isfinite(per_layer[l].gradient_norm)) {
+      const nn::ParameterList parameters = learner_.online().parameters();
+      check_finite_update(per_layer[l].td_loss, "layer " + layer, "td_loss", parameters);
+      check_finite_update(per_layer[l].gradient_norm, "layer " + layer, "gradient norm",
+                          parameters);
+    }
     metrics["td_loss_layer" + layer] = per_layer[l].td_loss;
     metrics["q_mean_layer" + layer] = per_layer[l].q_mean;
     metrics["grad_norm_layer" + layer] = per_layer[l].gradient_norm;

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "arq/core/error.h"
@@ -32,6 +33,13 @@ std::string format_double(double value) {
   std::string text = out.str();
   if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
   return text;
+}
+
+// "0.99", "1e-08", "4294967295": the shortest text that reads back as the same double.
+std::string format_double_short(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 std::string quote(const std::string& text) {
@@ -145,12 +153,48 @@ int64_t parse_integer(const std::string& text, const std::string& what) {
   throw Error(what + ": expected an integer, got '" + text + "'");
 }
 
-void Config::declare(const std::string& key, Value default_value, const std::string& description) {
+bool ConfigRange::contains(double value) const {
+  const bool above_min = min_exclusive ? value > min : value >= min;
+  const bool below_max = max_exclusive ? value < max : value <= max;
+  return above_min && below_max;
+}
+
+std::string ConfigRange::text() const {
+  const bool bounded_below = std::isfinite(min), bounded_above = std::isfinite(max);
+  if (bounded_below && bounded_above) {
+    return std::string("in ") + (min_exclusive ? "(" : "[") + format_double_short(min) + ", " +
+           format_double_short(max) + (max_exclusive ? ")" : "]");
+  }
+  if (bounded_below) return (min_exclusive ? "> " : ">= ") + format_double_short(min);
+  if (bounded_above) return (max_exclusive ? "< " : "<= ") + format_double_short(max);
+  return "any number";
+}
+
+void Config::declare(const std::string& key, Value default_value, const std::string& description,
+                     Range range) {
   const auto dot = key.find('.');
   if (dot == std::string::npos || dot == 0 || key.find('.', dot + 1) != std::string::npos) {
     throw Error("config key '" + key + "' must be of the form section.name");
   }
-  entries_[key] = Entry{default_value, default_value, description, "default"};
+  entries_[key] = Entry{default_value, default_value, description, "default", range};
+  check_range(key, entries_[key].value, "the default");
+}
+
+void Config::check_range(const std::string& key, const Value& value,
+                         const std::string& source) const {
+  const Range& range = entry(key).range;
+  auto check = [&](double number, const std::string& shown) {
+    if (!range.contains(number)) {
+      throw Error(source + ": key '" + key + "' must be " + range.text() + ", got " + shown);
+    }
+  };
+  if (const auto* i = std::get_if<int64_t>(&value))
+    check(static_cast<double>(*i), std::to_string(*i));
+  if (const auto* d = std::get_if<double>(&value)) check(*d, format_double_short(*d));
+  if (const auto* list = std::get_if<std::vector<int64_t>>(&value)) {
+    if (list->empty()) throw Error(source + ": key '" + key + "' must list at least one value");
+    for (int64_t i : *list) check(static_cast<double>(i), std::to_string(i) + " (in the list)");
+  }
 }
 
 const Config::Entry& Config::entry(const std::string& key) const {
@@ -169,11 +213,18 @@ void Config::set(const std::string& key, Value value, const std::string& source)
     throw Error(source + ": key '" + key + "' must be a " + type_name(it->second.value) +
                 ", got a " + type_name(value));
   }
+  check_range(key, value, source);
   it->second.value = std::move(value);
   it->second.source = source;
 }
 
 void Config::load_toml_file(const std::string& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) throw Error("config file '" + path + "': no such file");
+  if (!std::filesystem::is_regular_file(status)) {
+    throw Error("config file '" + path + "': not a regular file (a TOML file is expected)");
+  }
   toml::table table;
   try {
     table = toml::parse_file(path);
@@ -253,16 +304,17 @@ void Config::apply_override(const std::string& assignment) {
       break;
     }
     default: {
-      std::string body = text;
-      if (!body.empty() && body.front() == '[') body = body.substr(1);
-      if (!body.empty() && body.back() == ']') body.pop_back();
-      std::vector<int64_t> values;
-      std::stringstream stream(body);
-      std::string item;
-      while (std::getline(stream, item, ',')) {
-        if (!trim(item).empty()) values.push_back(parse_integer(item, what));
+      // A TOML array of integers, brackets optional: "[400, 200]" or "400,200". Parsed by the
+      // TOML reader, so "[64," and "[64,,48]" are errors, not a shorter list.
+      const std::string array = text.starts_with("[") ? text : "[" + text + "]";
+      toml::table table;
+      try {
+        table = toml::parse("value = " + array);
+      } catch (const toml::parse_error& e) {
+        throw Error(what + ": expected a list of integers such as [400, 200], got '" + text +
+                    "' (" + std::string(e.description()) + ")");
       }
-      value = values;
+      value = from_toml(*table.get("value"), it->second.value, key, "--set");
     }
   }
   set(key, value, "--set");
@@ -315,8 +367,12 @@ std::string Config::to_toml() const {
 std::string Config::describe() const {
   std::string out;
   for (const auto& [key, e] : entries_) {
+    const bool numeric = e.default_value.index() == 1 || e.default_value.index() == 2 ||
+                         e.default_value.index() == 4;
+    const std::string range =
+        numeric && e.range.text() != "any number" ? ", " + e.range.text() : "";
     out += key + " (" + type_name(e.default_value) + ", default " + format_value(e.default_value) +
-           "): " + e.description + "\n";
+           range + "): " + e.description + "\n";
   }
   return out;
 }

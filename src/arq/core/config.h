@@ -3,6 +3,7 @@
 // filled from a TOML preset and then `key=value` overrides. Unknown keys and wrong types are
 // errors that name the key and the file or flag they came from.
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <variant>
@@ -10,12 +11,32 @@
 
 namespace arq {
 
+// The values a number key (or every element of an integer list) may take, checked whenever
+// the key is set, so a bad value is refused with its key and source before anything runs.
+struct ConfigRange {
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;
+  bool max_exclusive = false;
+  static ConfigRange at_least(double lo) { return {lo}; }
+  static ConfigRange above(double lo) {
+    return {lo, std::numeric_limits<double>::infinity(), true};
+  }
+  static ConfigRange between(double lo, double hi) { return {lo, hi}; }
+  bool contains(double value) const;
+  std::string text() const;  // "in [0, 1]", ">= 1", "> 0"
+};
+
 class Config {
  public:
   using Value = std::variant<bool, int64_t, double, std::string, std::vector<int64_t>>;
 
-  // Declares a key with its default (which fixes its type) and a one-line description.
-  void declare(const std::string& key, Value default_value, const std::string& description);
+  using Range = ConfigRange;
+
+  // Declares a key with its default (which fixes its type), a one-line description and, for
+  // numbers, the range of values it accepts.
+  void declare(const std::string& key, Value default_value, const std::string& description,
+               Range range = {});
   bool has(const std::string& key) const { return entries_.count(key) > 0; }
 
   // Reads a TOML file; every leaf must be a declared key of the declared type.
@@ -45,8 +66,11 @@ class Config {
     Value default_value;
     std::string description;
     std::string source = "default";
+    Range range;
   };
   const Entry& entry(const std::string& key) const;
+  // Throws arq::Error naming key, source and range unless `value` is in the key's range.
+  void check_range(const std::string& key, const Value& value, const std::string& source) const;
   std::map<std::string, Entry> entries_;
 };
 

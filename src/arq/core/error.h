@@ -11,4 +11,12 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+// Training produced a non-finite value (or a loss past run.max_td_loss): the run stops without
+// writing a checkpoint, so its last good checkpoint stays. The message names the step, the
+// network or layer and the tensor. The CLI exits with its own code (4).
+class DivergenceError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace arq

@@ -1,6 +1,7 @@
 #include "arq/core/numpy_random_json.h"
 
 #include "arq/core/error.h"
+#include "arq/core/json_error.h"
 
 namespace arq {
 
@@ -21,7 +22,7 @@ NumpyRandomState::State numpy_random_state_from(const nlohmann::json& json) {
     state.has_gauss = json.value("has_gauss", false);
     state.gauss = json.value("gauss", 0.0);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("random generator state: ") + e.what());
+    throw Error("random generator state: " + json_error_text(e));
   }
   return state;
 }

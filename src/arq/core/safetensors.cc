@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "arq/core/json_error.h"
 #include "arq/core/text_io.h"
 
 namespace arq {
@@ -199,7 +200,7 @@ SafetensorsContent decode_safetensors(std::string_view file_bytes, const std::st
   try {
     header = nlohmann::json::parse(header_text.begin(), header_text.end(), note_keys);
   } catch (const nlohmann::json::exception& e) {
-    throw fail(std::string("header is not valid JSON: ") + e.what());
+    throw fail("header is not valid JSON: " + json_error_text(e));
   }
   if (!header.is_object()) throw fail("header is not a JSON object");
   if (!duplicate.empty()) throw fail("header names '" + duplicate + "' twice");

@@ -360,6 +360,17 @@ ReportResult write_report(const ReportOptions& options) {
     throw Error("--at-step must be a positive number of environment steps, got " +
                 std::to_string(*options.at_step));
   }
+  // Every option is checked before the first file is written.
+  if (options.bootstrap_repetitions < 1) {
+    throw Error("--bootstrap-reps must be >= 1, got " +
+                std::to_string(options.bootstrap_repetitions));
+  }
+  if (options.normalize != "none" && options.normalize != "max" && options.normalize != "auto") {
+    throw Error("--normalize must be none, max or auto, got '" + options.normalize + "'");
+  }
+  if (fs::exists(options.out_dir) && !fs::is_directory(options.out_dir)) {
+    throw Error("--out '" + options.out_dir + "' is a file, not a folder");
+  }
   ReportResult result;
   Writer writer{fs::path(options.out_dir), &result};
 
@@ -369,7 +380,9 @@ ReportResult write_report(const ReportOptions& options) {
   if (runs.empty()) {
     std::string inputs;
     for (const auto& input : options.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
-    throw Error("report: no run folder with an eval.csv under " + inputs);
+    std::string why;  // the runs that were found but could not be read say why
+    for (const auto& warning : warnings) why += "; " + warning;
+    throw Error("report: no run folder with a readable eval.csv under " + inputs + why);
   }
   const bool cut = options.at_step.has_value();
   const std::string at_step = cut ? "step " + std::to_string(*options.at_step) : "";

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arq/core/error.h"
+#include "arq/core/json_error.h"
 #include "arq/core/text_io.h"
 
 namespace arq::experiments {
@@ -100,7 +101,7 @@ RolloutObservations read_rollout_observations(const std::string& path) {
       out.lines.push_back(static_cast<int>(i + 1));
       out.starts.push_back(reset ? 1 : 0);
     } catch (const nlohmann::json::exception& e) {
-      throw fail(i, std::string("malformed record (") + e.what() + ")");
+      throw fail(i, "malformed record (" + json_error_text(e) + ")");
     }
   }
   if (out.count() == 0) throw Error("rollout '" + path + "' has no observation records");

@@ -1,6 +1,9 @@
 #include "arq/replay/replay_buffer.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -25,6 +28,29 @@ int64_t observation_size_of(const ReplayConfig& config) {
   return size;
 }
 
+std::string gigabytes(double bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f GB", bytes / 1e9);
+  return buffer;
+}
+
+// Refuses a buffer larger than the machine's memory before any of it is allocated.
+void check_memory(const ReplayConfig& config) {
+  const ObservationCodec codec(observation_size_of(config), config.binary_observations);
+  const double per_slot = static_cast<double>(codec.bytes_per_observation()) + sizeof(float) + 1 +
+                          sizeof(float) * static_cast<double>(config.action_dim);
+  const double needed = per_slot * (static_cast<double>(config.capacity) + 1);
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return;  // unknown: let the allocation decide
+  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
+  if (needed > memory) {
+    throw Error(
+        "replay.capacity " + std::to_string(config.capacity) + " needs " + gigabytes(needed) +
+        " for the replay buffer (" + std::to_string(static_cast<int64_t>(per_slot)) +
+        " bytes per transition), more than this machine's " + gigabytes(memory) + " of memory");
+  }
+}
+
 const ReplayConfig& checked(const ReplayConfig& config) {
   if (config.capacity < 1) {
     throw Error("replay: capacity must be at least 1, got " + std::to_string(config.capacity));
@@ -33,6 +59,7 @@ const ReplayConfig& checked(const ReplayConfig& config) {
     throw Error("replay: action_dim must be in [0, 65535], got " +
                 std::to_string(config.action_dim));
   }
+  check_memory(config);
   return config;
 }
 

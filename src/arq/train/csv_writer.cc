@@ -79,4 +79,66 @@ void CsvWriter::truncate_from_step(const std::string& path, int64_t step) {
   write_file_atomic(path, kept);
 }
 
+CsvWriter::ResumeCut CsvWriter::plan_resume_cut(const std::string& path, int64_t steps_done,
+                                                int64_t bytes_at_checkpoint) {
+  ResumeCut cut;
+  cut.path = path;
+  cut.exists = std::filesystem::exists(path);
+  if (!cut.exists) return cut;
+  const std::string text = read_file(path);
+  const std::string at = "resuming from the checkpoint at step " + std::to_string(steps_done);
+  if (bytes_at_checkpoint > static_cast<int64_t>(text.size())) {
+    throw Error(at + ": '" + path + "' has " + std::to_string(text.size()) +
+                " bytes, fewer than the " + std::to_string(bytes_at_checkpoint) +
+                " it had at that checkpoint; nothing was changed");
+  }
+  if (bytes_at_checkpoint > 0 && text[static_cast<size_t>(bytes_at_checkpoint) - 1] != '\n') {
+    throw Error(at + ": '" + path + "' does not end a row where that checkpoint left it " +
+                "(edited since?); nothing was changed");
+  }
+  size_t begin = 0;
+  bool header = true;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    end = end == std::string::npos ? text.size() : end + 1;
+    const std::string line = text.substr(begin, end - begin);
+    const bool before_cut =
+        bytes_at_checkpoint < 0 || static_cast<int64_t>(end) <= bytes_at_checkpoint;
+    if (header) {
+      header = false;
+      cut.kept += line;
+      begin = end;
+      continue;
+    }
+    double row_step = 0.0;
+    const auto [ptr, error] = std::from_chars(line.data(), line.data() + line.size(), row_step);
+    const bool parsed = error == std::errc() && ptr != line.data();
+    const bool kept_by_step = parsed && row_step <= static_cast<double>(steps_done);
+    if (bytes_at_checkpoint < 0) {
+      if (kept_by_step) {
+        cut.kept += line;
+        ++cut.kept_rows;
+      }
+    } else if (before_cut) {
+      if (!kept_by_step) {
+        throw Error(at + ": '" + path + "' has a row before that checkpoint's end at step '" +
+                    line.substr(0, line.find(',')) + "'; the log and the checkpoint disagree, " +
+                    "nothing was changed");
+      }
+      cut.kept += line;
+      ++cut.kept_rows;
+    } else if (parsed && row_step <= static_cast<double>(steps_done)) {
+      throw Error(at + ": '" + path + "' has a row written after that checkpoint at step " +
+                  line.substr(0, line.find(',')) +
+                  "; the log and the checkpoint disagree, nothing was changed");
+    }
+    begin = end;
+  }
+  return cut;
+}
+
+void CsvWriter::apply(const ResumeCut& cut) {
+  if (cut.exists) write_file_atomic(cut.path, cut.kept);
+}
+
 }  // namespace arq

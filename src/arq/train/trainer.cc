@@ -16,6 +16,7 @@
 #include "arq/core/build_info.h"
 #include "arq/core/error.h"
 #include "arq/core/isa.h"
+#include "arq/core/json_error.h"
 #include "arq/core/seeding.h"
 #include "arq/core/tensorboard.h"
 #include "arq/core/text_io.h"
@@ -23,8 +24,10 @@
 #include "arq/replay/replay_buffer.h"
 #include "arq/train/checkpoint.h"
 #include "arq/train/csv_writer.h"
+#include "arq/train/divergence.h"
 #include "arq/train/evaluation.h"
 #include "arq/train/progress.h"
+#include "arq/train/run_lock.h"
 
 namespace arq {
 namespace {
@@ -141,6 +144,50 @@ void warn_if_machine_differs(const fs::path& run_dir, const nlohmann::json& now)
   }
 }
 
+constexpr const char* kLogs[] = {"metrics.csv", "episodes.csv", "eval.csv"};
+
+// The size of each log when a checkpoint is written: a resume cuts the logs back to exactly
+// these bytes, so it removes only rows written after the checkpoint.
+nlohmann::json log_sizes(const std::string& dir) {
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const char* file : kLogs) {
+    std::error_code error;
+    const auto size = fs::file_size(fs::path(dir) / file, error);
+    if (!error) sizes[file] = static_cast<int64_t>(size);
+  }
+  return sizes;
+}
+
+// How each log is cut back to the checkpoint; throws, changing nothing, if a log disagrees with
+// it (see CsvWriter::plan_resume_cut) or episodes.csv does not hold the checkpoint's episodes.
+std::vector<CsvWriter::ResumeCut> plan_log_cuts(const std::string& dir,
+                                                const CheckpointStatus& status) {
+  const auto recorded = status.trainer.find("log_bytes");
+  std::vector<CsvWriter::ResumeCut> cuts;
+  for (const char* file : kLogs) {
+    int64_t bytes = -1;  // checkpoints of older arq versions: cut by step
+    if (recorded != status.trainer.end() && recorded->is_object()) {
+      const auto it = recorded->find(file);
+      if (it != recorded->end() && it->is_number_integer()) bytes = it->get<int64_t>();
+      if (it != recorded->end() && !(it->is_number_integer() && bytes >= 0)) {
+        throw Error("checkpoint in '" + dir + "': trainer.log_bytes." + file +
+                    " must be a byte count >= 0, got " + it->dump());
+      }
+    }
+    cuts.push_back(
+        CsvWriter::plan_resume_cut((fs::path(dir) / file).string(), status.steps_done, bytes));
+  }
+  const auto episodes = status.trainer.find("episodes");
+  if (cuts[1].exists && episodes != status.trainer.end() && episodes->is_number_integer() &&
+      episodes->get<int64_t>() != cuts[1].kept_rows) {
+    throw Error("resuming from the checkpoint at step " + std::to_string(status.steps_done) +
+                ": it counts " + std::to_string(episodes->get<int64_t>()) +
+                " episodes but episodes.csv lists " + std::to_string(cuts[1].kept_rows) +
+                " up to that step; the log and the checkpoint disagree, nothing was changed");
+  }
+  return cuts;
+}
+
 }  // namespace
 
 std::string default_run_name(const Config& config) {
@@ -203,14 +250,15 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   auto policy = agent->make_policy();
   auto eval_policy = agent->make_policy();
 
-  fs::create_directories(run_dir);  // only once the config has proved valid
-
   replay::ReplayConfig replay_config;
   replay_config.capacity = c.get_int("replay.capacity");
   replay_config.obs_shape = spec.obs_shape;
   replay_config.binary_observations = spec.id.rfind("minatar/", 0) == 0;
   replay_config.action_dim = continuous ? spec.action_dim : 0;
-  replay::ReplayBuffer replay(replay_config);
+  replay::ReplayBuffer replay(replay_config);  // refuses a capacity beyond the machine's memory
+
+  fs::create_directories(run_dir);  // only once the config has proved valid
+  const RunLock lock(dir);          // one trainer per run folder
 
   // Counters and logging state.
   int64_t step = 0;
@@ -223,30 +271,35 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
 
   if (resuming) {
     warn_if_machine_differs(run_dir, machine);
+    // The logs must agree with the checkpoint before anything is loaded or cut.
+    const std::vector<CsvWriter::ResumeCut> log_cuts = plan_log_cuts(dir, *checkpoint_status(dir));
     const CheckpointMeta meta = read_checkpoint(dir, *agent, &replay);
     const auto& s = meta.trainer;
     step = meta.steps_done;
-    if (s.contains("epsilon_decay_steps")) {
-      // A decay that has finished stays finished: a longer run (whose fraction-based decay would
-      // reach past this step) must not raise epsilon again. One still under way stretches.
-      const int64_t previous = s.at("epsilon_decay_steps").get<int64_t>();
-      if (step >= learning_starts + previous) decay_steps = previous;
+    try {
+      if (s.contains("epsilon_decay_steps")) {
+        // A decay that has finished stays finished: a longer run (whose fraction-based decay would
+        // reach past this step) must not raise epsilon again. One still under way stretches.
+        const int64_t previous = s.at("epsilon_decay_steps").get<int64_t>();
+        if (step >= learning_starts + previous) decay_steps = previous;
+      }
+      episodes = s.at("episodes").get<int64_t>();
+      updates = s.at("updates").get<int64_t>();
+      for (double r : s.at("recent_returns")) recent_returns.push_back(r);
+      for (const auto& [key, value] : s.at("metric_sums").items()) {
+        metric_sums[key] = {value.at(0).get<double>(), value.at(1).get<int64_t>()};
+      }
+      restore_rng(explore_rng, s.at("explore_rng").get<std::string>());
+      restore_rng(replay_rng, s.at("replay_rng").get<std::string>());
+      restore_rng(eval_rng, s.at("eval_rng").get<std::string>());
+      env->restore_stream_state(s.at("env_stream").get<std::string>());
+      eval_env->restore_stream_state(s.at("eval_env_stream").get<std::string>());
+    } catch (const nlohmann::json::exception& e) {
+      throw Error("checkpoint in '" + dir + "': invalid trainer state (" + json_error_text(e) +
+                  ")");
     }
-    episodes = s.at("episodes").get<int64_t>();
-    updates = s.at("updates").get<int64_t>();
-    for (double r : s.at("recent_returns")) recent_returns.push_back(r);
-    for (const auto& [key, value] : s.at("metric_sums").items()) {
-      metric_sums[key] = {value.at(0).get<double>(), value.at(1).get<int64_t>()};
-    }
-    restore_rng(explore_rng, s.at("explore_rng").get<std::string>());
-    restore_rng(replay_rng, s.at("replay_rng").get<std::string>());
-    restore_rng(eval_rng, s.at("eval_rng").get<std::string>());
-    env->restore_stream_state(s.at("env_stream").get<std::string>());
-    eval_env->restore_stream_state(s.at("eval_env_stream").get<std::string>());
     env->reset();
-    for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
-      CsvWriter::truncate_from_step((run_dir / file).string(), step + 1);
-    }
+    for (const auto& cut : log_cuts) CsvWriter::apply(cut);  // only rows written after it go
   } else {
     env->reset(static_cast<uint32_t>(seed));
     eval_env->reset(static_cast<uint32_t>(seed + 1));
@@ -292,6 +345,7 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
   const int64_t eval_frequency = c.get_int("run.eval_frequency");
   const int64_t checkpoint_frequency = c.get_int("run.checkpoint_frequency");
   const bool stale_context = c.get_bool("local.stale_context_on_random");
+  const double max_td_loss = c.get_double("run.max_td_loss");
 
   auto run_eval = [&](int64_t at_step) {
     const EvalResult result =
@@ -319,7 +373,8 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
         {"eval_rng", rng_text(eval_rng)},
         {"env_stream", env->stream_state()},
         {"eval_env_stream", eval_env->stream_state()},
-        {"epsilon_decay_steps", decay_steps}};
+        {"epsilon_decay_steps", decay_steps},
+        {"log_bytes", log_sizes(dir)}};
   };
 
   TrainSummary summary;
@@ -417,7 +472,13 @@ TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) 
     }
 
     if (t > learning_starts && t % train_frequency == 0) {
-      const Metrics metrics = agent->update(replay, replay_rng);
+      Metrics metrics;
+      try {
+        metrics = agent->update(replay, replay_rng);
+      } catch (const DivergenceError& e) {
+        throw diverged_at(step, e.what(), dir);
+      }
+      check_update_metrics(metrics, step, max_td_loss, dir);
       ++updates;
       for (const auto& [key, value] : metrics) {
         auto& sum = metric_sums[key];

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arq/agents/agent_state.h"
+#include "arq/agents/finite_check.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/nn/adam.h"
@@ -83,6 +84,7 @@ DqnAgent::DqnAgent(const DqnOptions& options)
     rmsprop.eps = options.rmsprop_eps;
     optimizer_ = std::make_unique<nn::CenteredRmsprop>(online_.parameters(), rmsprop);
   }
+  online_parameters_ = online_.parameters();
   const int b = options.batch_size;
   int obs_size = 1;
   for (int d : options.network.obs_shape) obs_size *= d;
@@ -138,6 +140,11 @@ Metrics DqnAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rn
   grad_q_.setZero();
   for (int i = 0; i < b; ++i) grad_q_(i, replay.action(indices_[i])) = grad_predictions_(i, 0);
   online_.backward(observations_, grad_q_);
+  // The divergence guard, before the step can write a non-finite value into the weights.
+  check_finite_update(q_mean, "q network", "q_mean", online_parameters_);
+  check_finite_update(loss, "q network", "td_loss", online_parameters_);
+  check_finite_update(nn::global_gradient_norm(online_parameters_), "q network", "gradient norm",
+                      online_parameters_);
   optimizer_->step();
   return {{"td_loss", loss}, {"q_mean", q_mean}};
 }

@@ -51,6 +51,7 @@ class DqnAgent final : public Agent {
   QNetwork online_;
   QNetwork target_;
   std::unique_ptr<nn::Optimizer> optimizer_;
+  nn::ParameterList online_parameters_;  // listed once, for the divergence guard
   // Batch scratch space, allocated once.
   std::vector<int64_t> indices_;
   nn::Matrix observations_, next_observations_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "arq/agents/finite_check.h"
 #include "arq/agents/sac/mlp.h"
 #include "arq/core/error.h"
 #include "arq/nn/rng.h"
@@ -61,6 +62,9 @@ SacLearner::SacLearner(const SacShape& shape, const SacHyper& hyper, uint64_t in
   actor_optimizer_ = std::make_unique<nn::Adam>(actor_.parameters(), hyper.actor_adam);
   critic_optimizer_ = std::make_unique<nn::Adam>(critic_parameters(), hyper.critic_adam);
   alpha_optimizer_ = std::make_unique<nn::Adam>(alpha_parameters(), hyper.alpha_adam);
+  actor_list_ = actor_parameters();
+  critic_list_ = critic_parameters();
+  alpha_list_ = alpha_parameters();
 }
 
 nn::ParameterList SacLearner::critic_parameters() {
@@ -170,13 +174,22 @@ float SacLearner::alpha_gradients(double mean_log_prob) {
 
 SacUpdateMetrics SacLearner::update(const SacBatch& batch) {
   SacUpdateMetrics metrics;
+  // The divergence guard checks each loss and gradient norm before its optimiser steps.
+  auto check = [](double loss, const char* network, const char* loss_name,
+                  const nn::ParameterList& parameters) {
+    check_finite_update(loss, network, loss_name, parameters);
+    check_finite_update(nn::global_gradient_norm(parameters), network, "gradient norm", parameters);
+  };
   metrics.critic_loss = critic_gradients(batch);
   metrics.q_mean = q1_.output().cast<double>().mean();
+  check(metrics.critic_loss, "critic", "critic_loss", critic_list_);
   critic_optimizer_->step();
   double mean_log_prob = 0.0;
   metrics.actor_loss = actor_gradients(batch, &mean_log_prob);
+  check(metrics.actor_loss, "actor", "actor_loss", actor_list_);
   actor_optimizer_->step();
   metrics.alpha_loss = alpha_gradients(mean_log_prob);
+  check(metrics.alpha_loss, "temperature", "alpha_loss", alpha_list_);
   alpha_optimizer_->step();
   metrics.alpha = alpha();
   metrics.entropy = -mean_log_prob;

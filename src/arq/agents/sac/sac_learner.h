@@ -95,6 +95,8 @@ class SacLearner {
   nn::Sequential q1_, q2_, q1_target_, q2_target_;
   nn::Matrix log_alpha_, log_alpha_grad_;  // 1 x 1
   std::unique_ptr<nn::Adam> actor_optimizer_, critic_optimizer_, alpha_optimizer_;
+  // Each optimiser's parameters, listed once for the divergence guard.
+  nn::ParameterList actor_list_, critic_list_, alpha_list_;
 
   // Batch scratch space, sized on the first batch.
   nn::Matrix next_action_, next_log_prob_, target_input_, targets_, critic_input_;

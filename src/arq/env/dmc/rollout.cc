@@ -80,6 +80,12 @@ std::vector<double> read_action_file(const std::string& path, int action_dim) {
         throw Error("actions file '" + path + "' line " + std::to_string(i + 1) +
                     ": expected numbers separated by spaces, got '" + line + "'");
       }
+      // The physics would clip it while the rollout records it as given.
+      if (value < kActionMin || value > kActionMax) {
+        throw Error("actions file '" + path + "' line " + std::to_string(i + 1) + ": value " +
+                    format_double(value) + " (action[" + std::to_string(count) +
+                    "]) is outside the action bounds [-1, 1]");
+      }
       actions.push_back(value);
       ++count;
       p = next;

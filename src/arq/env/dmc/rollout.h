@@ -33,8 +33,12 @@ struct RolloutSummary {
 
 RolloutSummary write_rollout(const RolloutRequest& request, TextWriter& out);
 
-// One control step per line: `action_dim` numbers separated by spaces, tabs or commas; blank lines
-// and '#' comments are skipped. Returns the rows concatenated; errors name the file and line.
+// Every actuator of the five tasks takes controls in [-1, 1].
+inline constexpr double kActionMin = -1.0, kActionMax = 1.0;
+
+// One control step per line: `action_dim` numbers in [-1, 1] separated by spaces, tabs or commas;
+// blank lines and '#' comments are skipped. Returns the rows concatenated; errors name the file
+// and line.
 std::vector<double> read_action_file(const std::string& path, int action_dim);
 
 // "%.17g" of a double (the JSON number format of rollouts).

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "arq/core/error.h"
+#include "arq/core/json_error.h"
 #include "arq/core/numpy_random_json.h"
 #include "arq/env/minatar/games.h"
 
@@ -85,7 +86,7 @@ void MinAtarEnv::restore_stream_state(const std::string& text) {
     seeded_ = json.at("seeded").get<bool>();
     started_ = false;  // the caller resets next
   } catch (const nlohmann::json::exception& e) {
-    throw Error(spec_.id + ": invalid saved stream state: " + e.what());
+    throw Error(spec_.id + ": invalid saved stream state: " + json_error_text(e));
   } catch (const Error& e) {
     throw Error(spec_.id + ": invalid saved stream state: " + e.what());
   }
