@@ -99,42 +99,52 @@ Config make_train_config() {
   c.declare("sac.log_std_min", -5.0, "lower bound of the policy's log std");
   c.declare("sac.log_std_max", 2.0, "upper bound of the policy's log std");
   // TD-MPC2 (the official config.yaml; it also reads replay.batch_size). docs/tdmpc2.md.
-  c.declare("tdmpc2.model_size", int64_t{5}, "official model size: 1 | 5 | 19 | 48 | 317");
-  c.declare("tdmpc2.latent_dim", int64_t{0}, "latent size (0: from model_size)");
+  c.declare("tdmpc2.model_size", int64_t{5}, "official model size: 1 | 5 | 19 | 48 | 317",
+            R::at_least(1));
+  c.declare("tdmpc2.latent_dim", int64_t{0}, "latent size (0: from model_size)", R::at_least(0));
   c.declare("tdmpc2.mlp_dim", int64_t{0},
-            "hidden width of dynamics, reward, pi, Q (0: from model_size)");
-  c.declare("tdmpc2.enc_dim", int64_t{0}, "encoder hidden width (0: from model_size)");
-  c.declare("tdmpc2.num_q", int64_t{0}, "Q-heads in the ensemble (0: from model_size)");
+            "hidden width of dynamics, reward, pi, Q (0: from model_size)", R::at_least(0));
+  c.declare("tdmpc2.enc_dim", int64_t{0}, "encoder hidden width (0: from model_size)",
+            R::at_least(0));
+  c.declare("tdmpc2.num_q", int64_t{0}, "Q-heads in the ensemble (0: from model_size)",
+            R::at_least(0));
   c.declare("tdmpc2.mpc", true, "plan with MPPI (false: act from the policy prior)");
-  c.declare("tdmpc2.horizon", int64_t{3}, "planning and training horizon (agent steps)");
-  c.declare("tdmpc2.iterations", int64_t{6}, "MPPI iterations per decision");
-  c.declare("tdmpc2.num_samples", int64_t{512}, "MPPI action sequences per iteration");
-  c.declare("tdmpc2.num_elites", int64_t{64}, "MPPI elites (<= num_samples)");
-  c.declare("tdmpc2.num_pi_trajs", int64_t{24}, "sequences from the policy prior (< num_samples)");
-  c.declare("tdmpc2.temperature", 0.5, "MPPI temperature of the elite weights");
-  c.declare("tdmpc2.min_std", 0.05, "MPPI lower std clamp");
-  c.declare("tdmpc2.max_std", 2.0, "MPPI upper std clamp and initial std");
-  c.declare("tdmpc2.lr", 3e-4, "Adam learning rate (model and policy)");
-  c.declare("tdmpc2.enc_lr_scale", 0.3, "encoder learning rate as a fraction of tdmpc2.lr");
-  c.declare("tdmpc2.grad_clip_norm", 20.0, "global gradient-norm clip (model, policy)");
-  c.declare("tdmpc2.tau", 0.01, "Polyak rate of the target Q-heads and the value scale");
-  c.declare("tdmpc2.rho", 0.5, "per-step loss decay over the horizon");
-  c.declare("tdmpc2.consistency_coef", 20.0, "latent consistency loss weight");
-  c.declare("tdmpc2.reward_coef", 0.1, "reward loss weight");
-  c.declare("tdmpc2.value_coef", 0.1, "value loss weight");
-  c.declare("tdmpc2.entropy_coef", 1e-4, "actor entropy coefficient");
+  c.declare("tdmpc2.horizon", int64_t{3}, "planning and training horizon (agent steps)",
+            R::at_least(1));
+  c.declare("tdmpc2.iterations", int64_t{6}, "MPPI iterations per decision", R::at_least(1));
+  c.declare("tdmpc2.num_samples", int64_t{512}, "MPPI action sequences per iteration",
+            R::at_least(1));
+  c.declare("tdmpc2.num_elites", int64_t{64}, "MPPI elites (<= num_samples)", R::at_least(1));
+  c.declare("tdmpc2.num_pi_trajs", int64_t{24}, "sequences from the policy prior (< num_samples)",
+            R::at_least(0));
+  c.declare("tdmpc2.temperature", 0.5, "MPPI temperature of the elite weights", R::above(0));
+  c.declare("tdmpc2.min_std", 0.05, "MPPI lower std clamp", R::above(0));
+  c.declare("tdmpc2.max_std", 2.0, "MPPI upper std clamp and initial std", R::above(0));
+  c.declare("tdmpc2.lr", 3e-4, "Adam learning rate (model and policy)", R::above(0));
+  c.declare("tdmpc2.enc_lr_scale", 0.3, "encoder learning rate as a fraction of tdmpc2.lr",
+            R::above(0));
+  c.declare("tdmpc2.grad_clip_norm", 20.0, "global gradient-norm clip (model, policy)",
+            R::at_least(0));
+  c.declare("tdmpc2.tau", 0.01, "Polyak rate of the target Q-heads and the value scale",
+            {0, 1, true, false});
+  c.declare("tdmpc2.rho", 0.5, "per-step loss decay over the horizon", {0, 1, true, false});
+  c.declare("tdmpc2.consistency_coef", 20.0, "latent consistency loss weight", R::at_least(0));
+  c.declare("tdmpc2.reward_coef", 0.1, "reward loss weight", R::at_least(0));
+  c.declare("tdmpc2.value_coef", 0.1, "value loss weight", R::at_least(0));
+  c.declare("tdmpc2.entropy_coef", 1e-4, "actor entropy coefficient", R::at_least(0));
   c.declare("tdmpc2.log_std_min", -10.0, "lower bound of the policy prior's log std");
   c.declare("tdmpc2.log_std_max", 2.0, "upper bound of the policy prior's log std");
-  c.declare("tdmpc2.num_bins", int64_t{101}, "two-hot bins for reward and value");
+  c.declare("tdmpc2.num_bins", int64_t{101}, "two-hot bins for reward and value", R::at_least(2));
   c.declare("tdmpc2.vmin", -10.0, "lowest bin (symlog space)");
   c.declare("tdmpc2.vmax", 10.0, "highest bin (symlog space)");
-  c.declare("tdmpc2.dropout", 0.01, "dropout after the Q-heads' first layer");
-  c.declare("tdmpc2.simnorm_dim", int64_t{8}, "SimNorm group size");
+  c.declare("tdmpc2.dropout", 0.01, "dropout after the Q-heads' first layer", {0, 1, false, true});
+  c.declare("tdmpc2.simnorm_dim", int64_t{8}, "SimNorm group size", R::at_least(1));
   c.declare("tdmpc2.episode_length", int64_t{0},
-            "episode length in agent steps for the discount (0: from run.env, DMC 1000/repeat)");
-  c.declare("tdmpc2.discount_denom", 5.0, "discount heuristic: (L/d - 1)/(L/d)");
-  c.declare("tdmpc2.discount_min", 0.95, "discount heuristic lower clamp");
-  c.declare("tdmpc2.discount_max", 0.995, "discount heuristic upper clamp");
+            "episode length in agent steps for the discount (0: from run.env, DMC 1000/repeat)",
+            R::at_least(0));
+  c.declare("tdmpc2.discount_denom", 5.0, "discount heuristic: (L/d - 1)/(L/d)", R::above(0));
+  c.declare("tdmpc2.discount_min", 0.95, "discount heuristic lower clamp", R::between(0, 1));
+  c.declare("tdmpc2.discount_max", 0.995, "discount heuristic upper clamp", R::between(0, 1));
   return c;
 }
 
