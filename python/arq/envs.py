@@ -21,7 +21,25 @@ def _action_space(num_actions, action_dim):
     return Box(-1.0, 1.0, (action_dim,), np.float64)
 
 
-class Env(_arq.Env):
+class _Lifecycle:
+    """What Gymnasium's Env and VectorEnv share: ``unwrapped``, ``close`` and ``with`` support."""
+
+    @property
+    def unwrapped(self):
+        return self
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+class Env(_Lifecycle, _arq.Env):
     """One environment: ``reset(seed=None, options=None) -> (obs, info)``,
     ``step(action) -> (obs, reward, terminated, truncated, info)``, ``render() -> (H, W, 3) uint8``.
 
@@ -40,25 +58,11 @@ class Env(_arq.Env):
         self.observation_space = _observation_space(self.id, self._obs_shape)
         self.action_space = _action_space(self._num_actions, self._action_dim)
 
-    @property
-    def unwrapped(self):
-        return self
-
-    def close(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
     def __repr__(self):
         return f"arq.Env({self.id!r})"
 
 
-class VectorEnv(_arq.VectorEnv):
+class VectorEnv(_Lifecycle, _arq.VectorEnv):
     """``num_envs`` environments stepped together in C++.
 
     ``step(actions)`` takes an integer array of shape (num_envs,) (discrete) or a float array of
@@ -84,20 +88,6 @@ class VectorEnv(_arq.VectorEnv):
             self.action_space = MultiDiscrete([self._num_actions] * num_envs)
         else:
             self.action_space = Box(-1.0, 1.0, (num_envs, self._action_dim), np.float64)
-
-    @property
-    def unwrapped(self):
-        return self
-
-    def close(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return f"arq.VectorEnv({self.id!r}, num_envs={self.num_envs})"
