@@ -175,7 +175,8 @@ class PythonVectorEnv {
     const py::array array = py::array::ensure(actions);
     if (!array) throw py::type_error(spec().id + ": actions must be a numpy array");
     const char kind = array.dtype().kind();
-    const std::string shape = py::str(array.attr("shape"));
+    // Built only for an error message: formatting it costs more than stepping a game.
+    const auto shape = [&array] { return std::string(py::str(array.attr("shape"))); };
     if (spec().discrete()) {
       if (kind != 'i' && kind != 'u') {
         throw py::type_error(spec().id + ": actions must be integers, got dtype " +
@@ -183,7 +184,7 @@ class PythonVectorEnv {
       }
       if (array.ndim() != 1 || array.shape(0) != num_envs()) {
         throw Error(spec().id + ": actions must have shape (" + std::to_string(num_envs()) +
-                    ",), got " + shape);
+                    ",), got " + shape());
       }
       const auto values = py::array_t<int64_t, py::array::c_style | py::array::forcecast>(array);
       discrete_.resize(envs_.size());
@@ -204,7 +205,7 @@ class PythonVectorEnv {
     }
     if (array.ndim() != 2 || array.shape(0) != num_envs() || array.shape(1) != spec().action_dim) {
       throw Error(spec().id + ": actions must have shape (" + std::to_string(num_envs()) + ", " +
-                  std::to_string(spec().action_dim) + "), got " + shape);
+                  std::to_string(spec().action_dim) + "), got " + shape());
     }
     const auto values = py::array_t<double, py::array::c_style | py::array::forcecast>(array);
     continuous_.assign(values.data(), values.data() + values.size());
