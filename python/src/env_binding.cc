@@ -13,6 +13,7 @@
 #include "arq/render/env_frames.h"
 #include "bindings.h"
 #include "env_view.h"
+#include "fast_step.h"
 
 namespace py = pybind11;
 
@@ -77,6 +78,8 @@ class PythonEnv {
     }
     return image;
   }
+
+  FastStepTarget fast_step_target() { return {env_.get(), &view_, &started_}; }
 
   py::array observation() const {
     py::array out(view_.observation_dtype(), view_.observation_shape());
@@ -154,6 +157,13 @@ void register_env(py::module_& module) {
            "without one it continues.")
       .def("step", &PythonEnv::step, py::arg("action"),
            "(observation, reward, terminated, truncated, info)")
+      .def(
+          "_fast_step",
+          [](const py::object& self) {
+            return make_fast_step(self, py::type::handle_of<PythonEnv>().attr("step"),
+                                  self.cast<PythonEnv&>().fast_step_target());
+          },
+          "step() for int actions without pybind11's dispatch (fast_step.h); arq.Env installs it")
       .def("render", &PythonEnv::render, "The current state as an (H, W, 3) uint8 image")
       .def_property_readonly("id", [](const PythonEnv& env) { return env.spec().id; })
       .def_property_readonly("_obs_shape",

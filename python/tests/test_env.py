@@ -216,3 +216,41 @@ def test_errors_carry_the_cpp_message():
     with pytest.raises(arq.Error, match="finite|NaN|nan"):
         dmc.step(np.array([0.0, np.nan, 0.0, 0.0]))
     assert issubclass(arq.Error, ValueError)
+
+
+def test_fast_int_step_equals_the_checked_step():
+    """arq.Env installs a C-level step() for int actions (python/src/fast_step.h); it must give
+    exactly what the checked pybind11 method gives, and a subclass's own step() must survive."""
+    fast = arq.make("minatar/seaquest-v1", seed=11)
+    checked = arq.make("minatar/seaquest-v1", seed=11)
+    assert type(fast.step).__name__ == "_FastStep"
+    fast.reset()
+    checked.reset()
+    actions = np.random.default_rng(0).integers(0, fast.action_space.n, 2000)
+    for action in actions.tolist():
+        got = fast.step(action)
+        want = arq._arq.Env.step(checked, action)
+        assert packed_hex(got[0]) == packed_hex(want[0])
+        assert got[0].dtype == want[0].dtype and got[0].shape == want[0].shape
+        assert got[1:] == want[1:]
+        assert type(got[1]) is float and type(got[2]) is bool and type(got[3]) is bool
+        if got[2] or got[3]:
+            fast.reset()
+            checked.reset()
+    # What the fast path does not take goes to the checked path: keywords, numpy ints.
+    assert fast.step(action=1)[1:] == arq._arq.Env.step(checked, action=1)[1:]
+    assert fast.step(np.int64(2))[1:] == arq._arq.Env.step(checked, np.int64(2))[1:]
+    with pytest.raises(OverflowError):
+        fast.step(2**70)
+
+    class Counting(arq.Env):
+        calls = 0
+
+        def step(self, action):
+            Counting.calls += 1
+            return super().step(action)
+
+    env = Counting("minatar/breakout-v1", seed=0)
+    env.reset()
+    env.step(0)
+    assert Counting.calls == 1
