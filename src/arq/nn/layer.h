@@ -10,6 +10,8 @@
 //   dLoss/dInput, valid until the next backward.
 // - backward_parameters(x, dy) writes only the parameter gradients: for a first layer, whose
 //   input (an observation) needs no gradient.
+// - backward_input(x, dy) returns only dLoss/dInput and leaves the parameter gradients as they
+//   were: for a loss that differentiates through a network it does not train.
 // - Workspace grows to the largest batch seen, so steady-state calls never allocate.
 #include <string>
 
@@ -33,6 +35,10 @@ class Layer {
                                   const ConstMatrixRef& grad_output) = 0;
   virtual void backward_parameters(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) {
     backward(input, grad_output);
+  }
+  virtual ConstMatrixMap backward_input(const ConstMatrixRef& input,
+                                        const ConstMatrixRef& grad_output) {
+    return backward(input, grad_output);
   }
 
   // The output of the last forward.

@@ -52,6 +52,18 @@ ConstMatrixMap LayerNorm::backward(const ConstMatrixRef& input, const ConstMatri
   return grad_input_.view();
 }
 
+ConstMatrixMap LayerNorm::backward_input(const ConstMatrixRef& input,
+                                         const ConstMatrixRef& grad_output) {
+  check_shape(input, output_.rows(), input_width(), name_, "backward input (as in forward)");
+  check_shape(grad_output, output_.rows(), input_width(), name_, "backward grad_output");
+  MatrixMap grad_input = grad_input_.resize_rows(input.rows());
+  for (Eigen::Index r = 0; r < input.rows(); ++r) {
+    grad_input.row(r) = grad_output.row(r).cwiseProduct(scale_.row(0));  // d normalized
+  }
+  standardize_rows_backward(normalized_.view(), stats_.view(), grad_input, grad_input);
+  return grad_input_.view();
+}
+
 ParameterList LayerNorm::parameters() {
   return {{name_ + ".scale", &scale_, &scale_grad_}, {name_ + ".bias", &bias_, &bias_grad_}};
 }

@@ -20,11 +20,14 @@ class LayerNorm : public Layer {
   Eigen::Index output_width() const override { return scale_.cols(); }
   ConstMatrixMap forward(const ConstMatrixRef& input) override;
   ConstMatrixMap backward(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) override;
+  ConstMatrixMap backward_input(const ConstMatrixRef& input,
+                                const ConstMatrixRef& grad_output) override;
   ConstMatrixMap output() const override { return output_.view(); }
   ParameterList parameters() override;
 
   Matrix& scale() { return scale_; }
   Matrix& bias() { return bias_; }
+  float eps() const { return eps_; }
 
  private:
   std::string name_;

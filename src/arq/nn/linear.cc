@@ -64,6 +64,14 @@ ConstMatrixMap Linear::backward(const ConstMatrixRef& input, const ConstMatrixRe
   return grad_input_.view();
 }
 
+ConstMatrixMap Linear::backward_input(const ConstMatrixRef& input,
+                                      const ConstMatrixRef& grad_output) {
+  check_backward_shapes(input, grad_output);
+  MatrixMap grad_input = grad_input_.resize_rows(input.rows());
+  gemm(grad_output, Transpose::kNo, weight_, Transpose::kYes, grad_input);  // dx = dy·Wᵀ
+  return grad_input_.view();
+}
+
 ParameterList Linear::parameters() {
   ParameterList list{{name_ + ".kernel", &weight_, &weight_grad_}};
   if (use_bias_) list.push_back({name_ + ".bias", &bias_, &bias_grad_});

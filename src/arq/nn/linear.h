@@ -24,11 +24,14 @@ class Linear : public Layer {
   ConstMatrixMap forward(const ConstMatrixRef& input) override;
   ConstMatrixMap backward(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) override;
   void backward_parameters(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) override;
+  ConstMatrixMap backward_input(const ConstMatrixRef& input,
+                                const ConstMatrixRef& grad_output) override;
   ConstMatrixMap output() const override { return output_.view(); }
   ParameterList parameters() override;
 
   Matrix& weight() { return weight_; }
   Matrix& bias() { return bias_; }
+  bool has_bias() const { return use_bias_; }
   const Matrix& weight_grad() const { return weight_grad_; }
   const Matrix& bias_grad() const { return bias_grad_; }
 

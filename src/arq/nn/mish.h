@@ -5,6 +5,12 @@
 
 namespace arq::nn {
 
+// y = mish(x) over `count` contiguous values (y may be x), without allocating: for fused passes
+// that apply Mish to a row they already hold.
+void mish_values(const float* x, float* y, Eigen::Index count);
+// grad_x = dy · mish'(x) over `count` contiguous values.
+void mish_values_backward(const float* x, const float* grad_y, float* grad_x, Eigen::Index count);
+
 class Mish : public ElementwiseLayer {
  public:
   explicit Mish(Eigen::Index width) : ElementwiseLayer("mish", width) {}

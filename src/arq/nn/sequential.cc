@@ -56,6 +56,23 @@ void Sequential::backward_parameters(const ConstMatrixRef& input,
   layers_.front()->backward_parameters(input, backward_to_first(layers_.size() - 1, grad_output));
 }
 
+ConstMatrixMap Sequential::backward_input(const ConstMatrixRef& input,
+                                          const ConstMatrixRef& grad_output) {
+  check_shape(grad_output, output().rows(), output_width(), kName, "backward grad_output");
+  if (layers_.size() == 1) return layers_.front()->backward_input(input, grad_output);
+  // Each layer's gradient view is the next one's argument (a Map cannot be re-seated).
+  ConstMatrixMap grad =
+      layers_.back()->backward_input(layers_[layers_.size() - 2]->output(), grad_output);
+  const float* data = grad.data();
+  Eigen::Index rows = grad.rows(), cols = grad.cols();
+  for (size_t i = layers_.size() - 1; i-- > 1;) {
+    const ConstMatrixMap below =
+        layers_[i]->backward_input(layers_[i - 1]->output(), ConstMatrixMap(data, rows, cols));
+    data = below.data(), rows = below.rows(), cols = below.cols();
+  }
+  return layers_.front()->backward_input(input, ConstMatrixMap(data, rows, cols));
+}
+
 ConstMatrixMap Sequential::output() const {
   if (layers_.empty()) throw Error("Sequential: has no layers");
   return layers_.back()->output();

@@ -31,6 +31,8 @@ class Sequential : public Layer {
   ConstMatrixMap forward(const ConstMatrixRef& input) override;
   ConstMatrixMap backward(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) override;
   void backward_parameters(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) override;
+  ConstMatrixMap backward_input(const ConstMatrixRef& input,
+                                const ConstMatrixRef& grad_output) override;
   ConstMatrixMap output() const override;
   ParameterList parameters() override;
 

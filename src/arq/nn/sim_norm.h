@@ -14,6 +14,8 @@ class SimNorm : public ElementwiseLayer {
   // Per group: dx = y ⊙ (dy - Σ y·dy), from the output alone.
   ConstMatrixMap backward(const ConstMatrixRef& input, const ConstMatrixRef& grad_output) override;
 
+  Eigen::Index group() const { return group_; }
+
  private:
   Eigen::Index group_;
 };

@@ -1,10 +1,13 @@
 #include "arq/agents/tdmpc2/tdmpc2_agent.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "arq/agents/agent_state.h"
 #include "arq/agents/sac/normal_noise.h"
+#include "arq/agents/tdmpc2/inference_mlp.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 
@@ -16,8 +19,17 @@ namespace {
 class Tdmpc2Policy final : public Policy {
  public:
   Tdmpc2Policy(Learner& learner, const MppiSettings& settings, bool mpc)
-      : learner_(learner), mppi_(settings, learner.model().shape().action_dim), mpc_(mpc) {
+      : learner_(learner),
+        mppi_(settings, learner.model().shape().action_dim),
+        mpc_(mpc),
+        encoder_(learner.model().encoder()),
+        dynamics_(learner.model().dynamics()),
+        reward_(learner.model().reward()),
+        pi_(learner.model().pi()) {
     const ModelShape& s = learner.model().shape();
+    for (int k = 0; k < s.num_q; ++k) {
+      qs_.push_back(std::make_unique<InferenceMlp>(learner.model().q(k)));
+    }
     const int n = settings.num_samples;
     const int p = settings.num_pi_trajs;
     observation_.resize(1, s.obs_size);
@@ -55,9 +67,9 @@ class Tdmpc2Policy final : public Policy {
                   std::to_string(m.shape().action_dim));
     }
     std::copy(observation.begin(), observation.end(), observation_.data());
-    z_ = m.encoder().forward(observation_);
+    z_ = encoder_.forward(observation_);
     if (!mpc_) {
-      const auto head = m.pi().forward(z_);
+      const auto head = pi_.forward(z_);
       if (sample) {
         sac::fill_standard_normal(rng, prior_noise_);
         policy_sample(head, prior_noise_, learner_.hyper().log_std, prior_action_,
@@ -71,6 +83,7 @@ class Tdmpc2Policy final : public Policy {
       return;
     }
     roll_out_policy(rng);
+    pi_rows_ready_ = false;
     mppi_.plan(
         first_step_, !sample,
         [&](const nn::Matrix& actions, nn::MatrixRef values) { evaluate(actions, values, rng); },
@@ -90,45 +103,59 @@ class Tdmpc2Policy final : public Policy {
     pi_z_.rowwise() = z_.row(0);
     for (int t = 0; t < s.horizon; ++t) {
       sac::fill_standard_normal(rng, pi_noise_);
-      policy_sample(m.pi().forward(pi_z_), pi_noise_, learner_.hyper().log_std, pi_action_,
+      policy_sample(pi_.forward(pi_z_), pi_noise_, learner_.hyper().log_std, pi_action_,
                     log_prob_.topRows(p), log_prob_2_.topRows(p));
       actions.middleRows(static_cast<Eigen::Index>(t) * s.num_samples, p) = pi_action_;
       if (t + 1 < s.horizon) {
         pi_input_.leftCols(latent) = pi_z_;
         pi_input_.rightCols(pi_action_.cols()) = pi_action_;
-        pi_z_ = m.dynamics().forward(pi_input_);
+        pi_z_ = dynamics_.forward(pi_input_);
       }
     }
   }
 
   // Discounted predicted rewards over the horizon plus the discounted value of the last latent
   // (mean of two random Q-heads at an action of the prior): one batched forward per network.
+  // The policy trajectories (the first P rows of each step) are the same in every iteration of a
+  // decision, so their returns and last latents are computed in its first iteration and kept in
+  // the first P rows of returns_ and samples_z_; the first step's shared latent z enters the
+  // first layers once instead of once per row.
   void evaluate(const nn::Matrix& actions, nn::MatrixRef values, std::mt19937_64& rng) {
     WorldModel& m = learner_.model();
     const MppiSettings& s = mppi_.settings();
     const int n = s.num_samples;
+    const int first = pi_rows_ready_ ? s.num_pi_trajs : 0;
+    const Eigen::Index rows = n - first;
     const int latent = m.shape().latent_dim;
     const float gamma = learner_.hyper().discount;
-    samples_z_.rowwise() = z_.row(0);
-    returns_.setZero();
+    returns_.bottomRows(rows).setZero();
     float discount = 1.0f;
     for (int t = 0; t < s.horizon; ++t) {
-      samples_input_.leftCols(latent) = samples_z_;
-      samples_input_.rightCols(actions.cols()) =
-          actions.middleRows(static_cast<Eigen::Index>(t) * n, n);
-      learner_.bins().decode(m.reward().forward(samples_input_), step_values_);
-      samples_z_ = m.dynamics().forward(samples_input_);
-      returns_ += discount * step_values_;
+      const auto step_actions = actions.middleRows(static_cast<Eigen::Index>(t) * n + first, rows);
+      auto step_values = step_values_.bottomRows(rows);
+      auto z = samples_z_.bottomRows(rows);
+      if (t == 0) {
+        learner_.bins().decode(reward_.forward_shared_prefix(z_, step_actions), step_values);
+        z = dynamics_.forward_shared_prefix(z_, step_actions);
+      } else {
+        auto input = samples_input_.bottomRows(rows);
+        input.leftCols(latent) = z;
+        input.rightCols(step_actions.cols()) = step_actions;
+        learner_.bins().decode(reward_.forward(input), step_values);
+        z = dynamics_.forward(input);
+      }
+      returns_.bottomRows(rows) += discount * step_values;
       discount *= gamma;
     }
+    pi_rows_ready_ = true;
     sac::fill_standard_normal(rng, samples_noise_);
-    policy_sample(m.pi().forward(samples_z_), samples_noise_, learner_.hyper().log_std,
+    policy_sample(pi_.forward(samples_z_), samples_noise_, learner_.hyper().log_std,
                   samples_action_, log_prob_, log_prob_2_);
     samples_input_.leftCols(latent) = samples_z_;
     samples_input_.rightCols(samples_action_.cols()) = samples_action_;
     const auto [qa, qb] = Learner::random_pair(m.shape().num_q, rng);
-    learner_.bins().decode(m.q(qa).forward(samples_input_), step_values_);
-    learner_.bins().decode(m.q(qb).forward(samples_input_), step_values_2_);
+    learner_.bins().decode(qs_[static_cast<size_t>(qa)]->forward(samples_input_), step_values_);
+    learner_.bins().decode(qs_[static_cast<size_t>(qb)]->forward(samples_input_), step_values_2_);
     values = returns_ + (0.5f * discount) * (step_values_ + step_values_2_);
   }
 
@@ -136,6 +163,10 @@ class Tdmpc2Policy final : public Policy {
   Mppi mppi_;
   bool mpc_;
   bool first_step_ = true;
+  bool pi_rows_ready_ = false;  // evaluate() holds this decision's policy trajectories' results
+  // Gradient-free fused passes over the learner's networks (they read its current weights).
+  InferenceMlp encoder_, dynamics_, reward_, pi_;
+  std::vector<std::unique_ptr<InferenceMlp>> qs_;
   nn::Matrix observation_, z_, prior_noise_, prior_action_, log_prob_, log_prob_2_;
   nn::Matrix pi_z_, pi_input_, pi_noise_, pi_action_;
   nn::Matrix samples_z_, samples_input_, samples_noise_, samples_action_, returns_, step_values_,

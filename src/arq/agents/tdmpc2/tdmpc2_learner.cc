@@ -61,7 +61,12 @@ Learner::Learner(const ModelShape& shape, const LearnerHyper& hyper, uint64_t in
       hyper_(hyper),
       model_(shape, init_seed),
       bins_(shape.num_bins, hyper.vmin, hyper.vmax),
-      scale_(hyper.tau) {
+      scale_(hyper.tau),
+      target_encoder_(model_.encoder()),
+      target_pi_(model_.pi()) {
+  for (int k = 0; k < shape.num_q; ++k) {
+    target_qs_.push_back(std::make_unique<InferenceMlp>(model_.target_q(k)));
+  }
   if (hyper.horizon < 1) {
     throw Error("config tdmpc2.horizon must be >= 1, got " + std::to_string(hyper.horizon));
   }
@@ -113,18 +118,18 @@ double Learner::model_gradients(const SequenceBatch& batch, std::mt19937_64& rng
   const auto [qa, qb] = random_pair(num_q, rng);
   if (!freeze_targets || next_z_.rows() != hb) {
     resize_if_needed(next_z_, hb, latent);
-    next_z_ = m.encoder().forward(batch.observations.bottomRows(hb));
+    next_z_ = target_encoder_.forward(batch.observations.bottomRows(hb));
     resize_if_needed(target_action_, hb, dims);
     resize_if_needed(log_prob_a_, hb, 1);
     resize_if_needed(log_prob_b_, hb, 1);
-    policy_sample(m.pi().forward(next_z_), target_noise_, hyper_.log_std, target_action_,
+    policy_sample(target_pi_.forward(next_z_), target_noise_, hyper_.log_std, target_action_,
                   log_prob_a_, log_prob_b_);
     resize_if_needed(target_input_, hb, latent + dims);
     concatenate(next_z_, target_action_, target_input_);
     resize_if_needed(td_targets_, hb, 1);
     resize_if_needed(q_values_, hb, 1);
-    bins_.decode(m.target_q(qa).forward(target_input_), td_targets_);
-    bins_.decode(m.target_q(qb).forward(target_input_), q_values_);
+    bins_.decode(target_qs_[static_cast<size_t>(qa)]->forward(target_input_), td_targets_);
+    bins_.decode(target_qs_[static_cast<size_t>(qb)]->forward(target_input_), q_values_);
     td_targets_ =
         batch.rewards.array() + hyper_.discount * td_targets_.array().min(q_values_.array());
   }
@@ -266,11 +271,12 @@ double Learner::pi_gradients(std::mt19937_64& rng, bool update_scale, LearnerMet
   }
   resize_if_needed(grad_logits_, rows, shape_.num_bins);
   resize_if_needed(grad_action_, rows, dims);
-  // Both heads: decode_backward needs each head's own logits, still held by its layers.
+  // Both heads: decode_backward needs each head's own logits, still held by its layers. Only the
+  // gradient with respect to the action is needed (the Q-heads are not trained here).
   bins_.decode_backward(m.q(qa).output(), grad_q_, grad_logits_);
-  grad_action_ = m.q(qa).backward(pi_input_, grad_logits_).rightCols(dims);
+  grad_action_ = m.q(qa).backward_input(pi_input_, grad_logits_).rightCols(dims);
   bins_.decode_backward(m.q(qb).output(), grad_q_, grad_logits_);
-  grad_action_ += m.q(qb).backward(pi_input_, grad_logits_).rightCols(dims);
+  grad_action_ += m.q(qb).backward_input(pi_input_, grad_logits_).rightCols(dims);
   m.set_q_dropout(nullptr);
   resize_if_needed(grad_head_, rows, 2 * dims);
   policy_backward(head, pi_noise_, pi_action_, hyper_.log_std, grad_action_, grad_gaussian_,

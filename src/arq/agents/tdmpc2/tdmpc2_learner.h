@@ -12,8 +12,11 @@
 // 1e-5) after clipping its norm. Dropout in the Q-heads is active in both losses (the official
 // model is in train mode there) and off for the targets.
 // Randomness (policy noise, dropout masks, the Q-head pairs) comes from the generator passed in.
+#include <memory>
 #include <random>
+#include <vector>
 
+#include "arq/agents/tdmpc2/inference_mlp.h"
 #include "arq/agents/tdmpc2/policy_prior.h"
 #include "arq/agents/tdmpc2/running_scale.h"
 #include "arq/agents/tdmpc2/two_hot.h"
@@ -95,6 +98,10 @@ class Learner {
   TwoHotBins bins_;
   RunningScale scale_;
   std::unique_ptr<nn::Adam> encoder_optimizer_, model_optimizer_, pi_optimizer_;
+  // Fused gradient-free passes for the targets (the encoder on o_1..o_H, the policy there and the
+  // target Q-heads).
+  InferenceMlp target_encoder_, target_pi_;
+  std::vector<std::unique_ptr<InferenceMlp>> target_qs_;
 
   // Scratch space, sized per batch.
   nn::Matrix next_z_, target_noise_, target_action_, target_input_, td_targets_, q_values_,

@@ -24,6 +24,8 @@ TwoHotBins::TwoHotBins(int num_bins, float vmin, float vmax)
                 std::to_string(vmax) + "]");
   }
   bin_size_ = (vmax - vmin) / static_cast<float>(num_bins - 1);
+  centers_.resize(num_bins);
+  for (int k = 0; k < num_bins; ++k) centers_(0, k) = bin(k);
 }
 
 void TwoHotBins::encode(float x, int* lower, float* offset) const {
@@ -51,12 +53,25 @@ float softmax_row(const Row& logits, Out& probs) {
 }  // namespace
 
 void TwoHotBins::decode(const nn::ConstMatrixRef& logits, nn::MatrixRef values) const {
-  nn::Vector probs(num_bins_);
+  // Planning decodes thousands of rows per decision: the probabilities live on the stack (no
+  // allocation) and the expectation is one vectorised dot product with the bin centres.
+  constexpr int kStackBins = 256;
+  using Probs = Eigen::Array<float, 1, Eigen::Dynamic, Eigen::RowMajor, 1, kStackBins>;
+  if (num_bins_ > kStackBins) {
+    nn::Vector probs(num_bins_);
+    for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+      softmax_row(logits.row(i), probs);
+      values(i, 0) = symexp((probs.array() * centers_.array()).sum());
+    }
+    return;
+  }
+  Probs probs(num_bins_);
   for (Eigen::Index i = 0; i < logits.rows(); ++i) {
-    softmax_row(logits.row(i), probs);
-    float mean = 0.0f;
-    for (int k = 0; k < num_bins_; ++k) mean += probs(0, k) * bin(k);
-    values(i, 0) = symexp(mean);
+    const auto row = logits.row(i).array();
+    probs = row - row.maxCoeff();
+    probs = probs.exp();
+    const float sum = probs.sum();
+    values(i, 0) = symexp((probs * centers_.array()).sum() / sum);
   }
 }
 

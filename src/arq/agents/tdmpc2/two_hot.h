@@ -41,6 +41,7 @@ class TwoHotBins {
  private:
   int num_bins_;
   float vmin_, vmax_, bin_size_;
+  nn::Vector centers_;  // bin(k) for every k
 };
 
 }  // namespace arq::tdmpc2
