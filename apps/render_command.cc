@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "apps/commands.h"
+#include "arq/agents/epsilon_greedy.h"
 #include "arq/core/error.h"
 #include "arq/env/registry.h"
 #include "arq/render/env_frames.h"
@@ -129,7 +130,6 @@ void run_render(const RenderArgs& args) {
   std::vector<double> continuous_action(spec.action_dim);
   std::vector<float> policy_action(spec.action_dim);
   std::mt19937_64 rng(args.seed);
-  std::uniform_real_distribution<double> coin(0.0, 1.0);
   std::uniform_real_distribution<double> uniform_action(-1.0, 1.0);
   env->reset(args.seed);
   for (int64_t episode = 0; episode < args.episodes; ++episode) {
@@ -152,13 +152,9 @@ void run_render(const RenderArgs& args) {
         }
         step = env->step_continuous(continuous_action);
       } else {
-        int action;
-        if (!actor.policy || coin(rng) < args.epsilon) {
-          action = static_cast<int>(rng() % static_cast<uint64_t>(spec.num_actions));
-          if (actor.policy) actor.policy->skip_step(obs);
-        } else {
-          action = actor.policy->act_greedy(obs);
-        }
+        const int action = actor.policy ? epsilon_greedy_action(*actor.policy, obs, args.epsilon,
+                                                                spec.num_actions, rng)
+                                        : random_action(rng, spec.num_actions);
         step = env->step(action);
       }
       // The frame before this step is shown while the step happens.

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "arq/agents/local/bilinear_block.h"
+#include "arq/agents/local/local_agent.h"
 #include "arq/agents/local/local_learner.h"
-#include "arq/agents/local_agent.h"
 #include "arq/core/isa.h"
 #include "arq/env/registry.h"
 #include "arq/replay/replay_buffer.h"

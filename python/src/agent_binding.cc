@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "arq/agents/local/local_agent.h"
 #include "arq/agents/local/stack_probe.h"
-#include "arq/agents/local_agent.h"
 #include "arq/core/error.h"
 #include "arq/replay/replay_buffer.h"
 #include "arq/train/checkpoint.h"

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "arq/agents/factory.h"
+#include "arq/agents/local/local_agent.h"
 #include "arq/agents/local/worker_pool.h"
-#include "arq/agents/local_agent.h"
 #include "arq/core/error.h"
 #include "arq/core/isa.h"
 #include "arq/core/text_io.h"

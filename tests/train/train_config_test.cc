@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "arq/agents/factory.h"
-#include "arq/agents/local_agent.h"
+#include "arq/agents/local/local_agent.h"
 #include "arq/core/error.h"
 
 namespace arq {
@@ -52,7 +52,7 @@ TEST(TrainConfig, PresetsSelectTheReleasedCells) {
   }
 }
 
-// The DMC presets carry the released DMC settings (algorithms.md §6.1) on bang-bang tasks, and
+// The DMC presets carry the released DMC settings (docs/algorithms.md §6.1) on bang-bang tasks, and
 // build their agents for the task they name.
 TEST(TrainConfig, DmcPresetsCarryTheReleasedSettings) {
   auto load = [](const char* preset) {

@@ -59,8 +59,10 @@ class Agent {
   virtual std::unique_ptr<Policy> make_policy() = 0;
   // Names of the scalars update() returns (the metrics.csv columns), fixed for the run.
   virtual std::vector<std::string> metric_names() const = 0;
-  // One learning update from replay (the agent samples what it needs with `rng`).
-  virtual Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) = 0;
+  // One learning update from replay (the agent samples what it needs with `rng`). The metrics
+  // are the agent's own, valid until its next update (agents keep one map, so an update need
+  // not build one).
+  virtual const Metrics& update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) = 0;
   // Hard copy online -> target.
   virtual void sync_target() = 0;
   // Everything needed to continue bit-identically: weights, target weights, optimiser moments

@@ -1,7 +1,7 @@
 #include "arq/agents/factory.h"
 
 #include "arq/agents/dqn/dqn_agent.h"
-#include "arq/agents/local_agent.h"
+#include "arq/agents/local/local_agent.h"
 #include "arq/agents/sac/sac_agent.h"
 #include "arq/agents/tdmpc2/tdmpc2_agent.h"
 #include "arq/core/error.h"

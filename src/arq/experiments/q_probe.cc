@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "arq/agents/epsilon_greedy.h"
 #include "arq/core/error.h"
 #include "arq/core/number_text.h"
 #include "arq/train/trained_run.h"
@@ -93,7 +94,6 @@ RolloutObservations play_observations(LocalCheckpoint& checkpoint, int64_t steps
   out.observation_size = size;
   auto policy = checkpoint.agent->make_policy();
   std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> coin(0.0, 1.0);
   std::vector<float> observation(static_cast<size_t>(size));
   int episode = 0;
   bool start = true;
@@ -106,13 +106,8 @@ RolloutObservations play_observations(LocalCheckpoint& checkpoint, int64_t steps
     out.episodes.push_back(episode);
     out.lines.push_back(0);
     out.starts.push_back(start ? 1 : 0);
-    int action;
-    if (coin(rng) < epsilon) {
-      action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
-      policy->skip_step(observation);
-    } else {
-      action = policy->act_greedy(observation);
-    }
+    const int action =
+        epsilon_greedy_action(*policy, observation, epsilon, env.spec().num_actions, rng);
     start = env.step(action).done();
     if (start) {
       env.reset();

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "arq/agents/agent.h"
+#include "arq/agents/local/local_agent.h"
 #include "arq/agents/local/stack_probe.h"
-#include "arq/agents/local_agent.h"
 #include "arq/core/config.h"
 #include "arq/env/env.h"
 #include "arq/experiments/rollout_observations.h"

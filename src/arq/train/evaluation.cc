@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "arq/agents/epsilon_greedy.h"
+
 namespace arq {
 
 double EvalResult::mean() const {
@@ -22,7 +24,6 @@ double EvalResult::stddev() const {
 EvalResult evaluate(Env& env, Policy& policy, const EvalSettings& settings, std::mt19937_64& rng) {
   EvalResult result;
   std::vector<float> obs(env.spec().obs_size());
-  std::uniform_real_distribution<double> coin(0.0, 1.0);
   const bool continuous = !env.spec().discrete();
   std::vector<float> continuous_action(continuous ? env.spec().action_dim : 0);
   std::vector<double> env_action(continuous_action.size());
@@ -40,14 +41,8 @@ EvalResult evaluate(Env& env, Policy& policy, const EvalSettings& settings, std:
         std::copy(continuous_action.begin(), continuous_action.end(), env_action.begin());
         step = env.step_continuous(env_action);
       } else {
-        int action;
-        if (coin(rng) < settings.epsilon) {
-          action = static_cast<int>(rng() % static_cast<uint64_t>(env.spec().num_actions));
-          policy.skip_step(obs);
-        } else {
-          action = policy.act_greedy(obs);
-        }
-        step = env.step(action);
+        step = env.step(
+            epsilon_greedy_action(policy, obs, settings.epsilon, env.spec().num_actions, rng));
       }
       ++length;
       episode_return += step.reward;

@@ -8,10 +8,12 @@
 #include <deque>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "arq/agents/epsilon_greedy.h"
 #include "arq/agents/local/worker_pool.h"
 #include "arq/core/build_info.h"
 #include "arq/core/error.h"
@@ -28,6 +30,7 @@
 #include "arq/train/evaluation.h"
 #include "arq/train/progress.h"
 #include "arq/train/run_lock.h"
+#include "arq/train/train_options.h"
 
 namespace arq {
 namespace {
@@ -35,26 +38,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kRecentEpisodes = 10;
-
-// The decay length in steps: explore.decay_steps, or explore.decay_fraction of the run's
-// run.total_steps as it stands (so it stretches when an unfinished run is extended).
-int64_t epsilon_decay_steps(const Config& c) {
-  const int64_t decay = c.get_int("explore.decay_steps");
-  if (decay > 0) return decay;
-  return static_cast<int64_t>(c.get_double("explore.decay_fraction") *
-                              static_cast<double>(c.get_int("run.total_steps")));
-}
-
-// Linear decay from start to end over `decay` steps, beginning after learning_starts (the
-// reference code's schedule).
-double epsilon_at(int64_t step, const Config& c, int64_t decay) {
-  const double start = c.get_double("explore.start_epsilon");
-  const double end = c.get_double("explore.end_epsilon");
-  const int64_t since = std::max<int64_t>(step - c.get_int("run.learning_starts"), 0);
-  if (decay <= 0) return end;
-  const double progress = std::min(1.0, static_cast<double>(since) / static_cast<double>(decay));
-  return start + (end - start) * progress;
-}
 
 std::string rng_text(const std::mt19937_64& rng) {
   std::ostringstream out;
@@ -68,43 +51,6 @@ void restore_rng(std::mt19937_64& rng, const std::string& text) {
   if (!in) throw Error("checkpoint: invalid random generator state");
 }
 
-void validate(const Config& c) {
-  auto positive = [&](const char* key) {
-    if (c.get_int(key) <= 0) {
-      throw Error("config " + std::string(key) + " must be > 0, got " +
-                  std::to_string(c.get_int(key)));
-    }
-  };
-  auto non_negative = [&](const char* key) {
-    if (c.get_int(key) < 0) {
-      throw Error("config " + std::string(key) + " must be >= 0, got " +
-                  std::to_string(c.get_int(key)));
-    }
-  };
-  positive("run.total_steps");
-  positive("run.train_frequency");
-  positive("run.target_update_frequency");
-  positive("run.log_frequency");
-  positive("run.eval_episodes");
-  positive("run.eval_max_steps");
-  positive("replay.capacity");
-  positive("replay.batch_size");
-  non_negative("run.learning_starts");
-  non_negative("run.checkpoint_frequency");
-  non_negative("run.eval_frequency");
-  for (const char* key : {"run.eval_epsilon", "explore.start_epsilon", "explore.end_epsilon"}) {
-    const double value = c.get_double(key);
-    if (!(value >= 0.0 && value <= 1.0)) {
-      throw Error("config " + std::string(key) + " must be in [0, 1], got " +
-                  std::to_string(value));
-    }
-  }
-  const int64_t seed = c.get_int("run.seed");
-  if (seed < 0 || seed > 0xFFFFFFFFll) {
-    throw Error("config run.seed must be in [0, 2^32), got " + std::to_string(seed));
-  }
-}
-
 std::string iso_time_now() {
   const std::time_t now = std::time(nullptr);
   char buffer[32];
@@ -114,11 +60,10 @@ std::string iso_time_now() {
 
 // What makes a run's bits depend on the machine: the kernels' ISA level and, for the local
 // agents, the resolved thread count.
-nlohmann::json machine_facts(const Config& c, IsaLevel isa) {
+nlohmann::json machine_facts(const TrainOptions& options, IsaLevel isa) {
   nlohmann::json facts = {{"isa", isa_name(isa)}};
-  const std::string& agent = c.get_string("run.agent");
-  if (agent == "arq" || agent == "ad") {
-    facts["local_threads"] = local::WorkerPool::resolve_thread_count(c.get_int("local.threads"));
+  if (options.local_agent()) {
+    facts["local_threads"] = local::WorkerPool::resolve_thread_count(options.local_threads);
   }
   return facts;
 }
@@ -188,6 +133,452 @@ std::vector<CsvWriter::ResumeCut> plan_log_cuts(const std::string& dir,
   return cuts;
 }
 
+// The running sums behind a metrics.csv row: (sum, count) per agent metric since the last row.
+struct MetricSum {
+  double sum = 0.0;
+  int64_t count = 0;
+};
+
+// One training run, in steps: start (or resume) it, then for every environment step act,
+// close the episode if it ended, maybe update, log, evaluate and checkpoint.
+class Trainer {
+ public:
+  Trainer(const TrainRequest& request, const AgentFactory& make_agent);
+  TrainSummary run();
+
+ private:
+  void refuse_impossible_resume() const;
+  void build_agent(const AgentFactory& make_agent);
+  void start();
+  void resume();
+  void open_logs();
+
+  StepResult act(double& epsilon);
+  StepResult act_discrete(double epsilon);
+  StepResult act_continuous(double& epsilon);
+  bool cut_by_run_end(const StepResult& result) const;
+  void close_episode();
+  void maybe_update(int64_t t);
+  double recent_return() const;
+  void log(double epsilon, double recent);
+  double evaluate_now();
+  void checkpoint(bool finished);
+  nlohmann::json state() const;
+  TrainSummary summary(bool finished) const;
+
+  const TrainRequest& request_;
+  const TrainOptions options_;
+  const std::string dir_;
+  const IsaLevel isa_;
+  const nlohmann::json machine_;
+  const bool resuming_;
+
+  // Random streams, all derived from the master seed.
+  std::mt19937_64 explore_rng_, replay_rng_, eval_rng_;
+
+  std::unique_ptr<Env> env_, eval_env_;
+  EnvSpec spec_;
+  bool continuous_ = false;
+  std::unique_ptr<Agent> agent_;
+  std::unique_ptr<Policy> policy_, eval_policy_;  // training acts with one, evaluation the other
+  std::unique_ptr<replay::ReplayBuffer> replay_;
+  std::optional<RunLock> lock_;  // one trainer per run folder
+
+  // Counters, saved in checkpoints.
+  int64_t step_ = 0;
+  int64_t episodes_ = 0;
+  int64_t updates_ = 0;
+  std::deque<double> recent_returns_;
+  std::map<std::string, MetricSum> metric_sums_;  // entries with count 0 are not saved
+  int64_t decay_steps_ = 0;
+  EpsilonSchedule epsilon_;
+
+  // Logs.
+  std::vector<std::string> agent_metrics_;  // the agent's metrics.csv columns
+  std::vector<std::string> loss_tags_;      // their TensorBoard tags
+  std::vector<double> log_row_;
+  std::optional<CsvWriter> metrics_csv_, episodes_csv_, eval_csv_;
+  std::optional<TensorBoardWriter> tensorboard_;
+  std::chrono::steady_clock::time_point wall_start_;
+  int64_t first_step_ = 0;
+  double last_eval_ = 0.0;
+
+  // The episode under way.
+  std::vector<float> obs_, next_obs_;
+  std::vector<float> continuous_action_;  // the agent's (float) action
+  std::vector<double> env_action_;        // the same, as the environment takes it
+  double episode_return_ = 0.0;
+  int64_t episode_length_ = 0;
+  int64_t next_checkpoint_ = 0;
+};
+
+Trainer::Trainer(const TrainRequest& request, const AgentFactory& make_agent)
+    : request_(request),
+      options_(TrainOptions::from_config(request.config)),
+      dir_(fs::path(request.run_dir).string()),
+      isa_(apply_isa_setting(options_.isa, "config nn.isa")),
+      machine_(machine_facts(options_, isa_)),
+      resuming_(request.resume && has_checkpoint(dir_)),
+      explore_rng_(derive_seed(options_.seed, "explore")),
+      replay_rng_(derive_seed(options_.seed, "replay")),
+      eval_rng_(derive_seed(options_.seed, "eval")) {
+  refuse_impossible_resume();
+  build_agent(make_agent);
+  fs::create_directories(dir_);  // only once the config has proved valid
+  lock_.emplace(dir_);
+  decay_steps_ = options_.epsilon_decay_steps();
+  if (resuming_) {
+    resume();
+  } else {
+    start();
+  }
+  epsilon_ = options_.epsilon_schedule(decay_steps_);
+  policy_->begin_episode();
+  open_logs();
+}
+
+// Checked before anything is built or loaded: whether the folder holds a run this request may
+// start or continue, and a finished run continues only to a larger total.
+void Trainer::refuse_impossible_resume() const {
+  const bool has_logs = fs::exists(fs::path(dir_) / "metrics.csv");
+  if (request_.resume && !resuming_ && has_logs) {
+    throw Error("--resume: '" + dir_ + "' has logs but no checkpoint to resume from");
+  }
+  if (!request_.resume && has_logs) {
+    throw Error("run folder '" + dir_ + "' already holds a run; use --resume to continue it");
+  }
+  if (!resuming_) return;
+  const int64_t total = options_.total_steps;
+  const CheckpointStatus status = *checkpoint_status(dir_);
+  if (status.finished && status.steps_done == total) {
+    throw Error("--resume: the run in '" + dir_ + "' is complete (" + std::to_string(total) +
+                " steps); a larger run.total_steps (arq train --total-steps) extends it");
+  }
+  if (status.steps_done >= total) {
+    throw Error("--resume: run.total_steps is " + std::to_string(total) + " but the run in '" +
+                dir_ + "' has already done " + std::to_string(status.steps_done) +
+                " steps; a run can only be extended (a larger total)");
+  }
+}
+
+// The environments, the agent with its two policies, and the replay buffer.
+void Trainer::build_agent(const AgentFactory& make_agent) {
+  env_ = make_env(options_.env_id, options_.env);
+  eval_env_ = make_env(options_.env_id, options_.env);
+  spec_ = env_->spec();
+  agent_ = make_agent(request_.config, spec_);
+  continuous_ = !spec_.discrete();
+  if (agent_->continuous_actions() != continuous_) {
+    throw Error("run.agent '" + agent_->name() + "' acts with " +
+                (agent_->continuous_actions() ? "continuous" : "discrete") +
+                " actions, but run.env '" + spec_.id + "' has " +
+                (continuous_ ? "continuous" : "discrete") + " ones");
+  }
+  policy_ = agent_->make_policy();
+  eval_policy_ = agent_->make_policy();
+
+  replay::ReplayConfig replay_config;
+  replay_config.capacity = options_.replay_capacity;
+  replay_config.obs_shape = spec_.obs_shape;
+  replay_config.binary_observations = spec_.id.starts_with("minatar/");  // 0/1 channels
+  replay_config.action_dim = continuous_ ? spec_.action_dim : 0;
+  // Refuses a capacity beyond the machine's memory.
+  replay_ = std::make_unique<replay::ReplayBuffer>(replay_config);
+
+  obs_.resize(spec_.obs_size());
+  next_obs_.resize(spec_.obs_size());
+  continuous_action_.resize(continuous_ ? spec_.action_dim : 0);
+  env_action_.resize(continuous_action_.size());
+}
+
+// A new run: seeded environments, and the resolved config and build facts for anyone reading
+// the run later.
+void Trainer::start() {
+  env_->reset(static_cast<uint32_t>(options_.seed));
+  eval_env_->reset(static_cast<uint32_t>(options_.seed + 1));
+  const fs::path run_dir(dir_);
+  write_file_atomic((run_dir / "config.toml").string(), request_.config.to_toml());
+  const BuildInfo& info = build_info();
+  nlohmann::json meta = {{"command", request_.command_line},
+                         {"started", iso_time_now()},
+                         {"arq_version", info.version},
+                         {"git_commit", info.git_commit},
+                         {"build_type", info.build_type},
+                         {"compiler", info.compiler},
+                         {"compile_flags", info.compile_flags},
+                         {"simd", info.simd},
+                         {"isa", machine_.at("isa")},
+                         {"env", spec_.id},
+                         {"agent", agent_->name()}};
+  if (machine_.contains("local_threads")) meta["local_threads"] = machine_.at("local_threads");
+  write_file_atomic((run_dir / "run.json").string(), meta.dump(2) + "\n");
+}
+
+// Continues from the checkpoint: weights, replay, counters, random streams and the logs cut back
+// to it.
+void Trainer::resume() {
+  warn_if_machine_differs(dir_, machine_);
+  // The logs must agree with the checkpoint before anything is loaded or cut.
+  const std::vector<CsvWriter::ResumeCut> log_cuts = plan_log_cuts(dir_, *checkpoint_status(dir_));
+  const CheckpointMeta meta = read_checkpoint(dir_, *agent_, replay_.get());
+  const nlohmann::json& s = meta.trainer;
+  step_ = meta.steps_done;
+  try {
+    if (s.contains("epsilon_decay_steps")) {
+      // A decay that has finished stays finished: a longer run (whose fraction-based decay would
+      // reach past this step) must not raise epsilon again. One still under way stretches.
+      const int64_t previous = s.at("epsilon_decay_steps").get<int64_t>();
+      if (step_ >= options_.learning_starts + previous) decay_steps_ = previous;
+    }
+    episodes_ = s.at("episodes").get<int64_t>();
+    updates_ = s.at("updates").get<int64_t>();
+    for (double r : s.at("recent_returns")) recent_returns_.push_back(r);
+    for (const auto& [key, value] : s.at("metric_sums").items()) {
+      metric_sums_[key] = {value.at(0).get<double>(), value.at(1).get<int64_t>()};
+    }
+    restore_rng(explore_rng_, s.at("explore_rng").get<std::string>());
+    restore_rng(replay_rng_, s.at("replay_rng").get<std::string>());
+    restore_rng(eval_rng_, s.at("eval_rng").get<std::string>());
+    env_->restore_stream_state(s.at("env_stream").get<std::string>());
+    eval_env_->restore_stream_state(s.at("eval_env_stream").get<std::string>());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("checkpoint in '" + dir_ + "': invalid trainer state (" + json_error_text(e) + ")");
+  }
+  env_->reset();
+  for (const auto& cut : log_cuts) CsvWriter::apply(cut);  // only rows written after it go
+}
+
+// metrics.csv's columns are fixed by the agent. TensorBoard event files use CleanRL's tag names
+// (a new file per process, so a resumed run adds one; TensorBoard merges them).
+void Trainer::open_logs() {
+  const fs::path run_dir(dir_);
+  agent_metrics_ = agent_->metric_names();
+  std::vector<std::string> columns = {"step", "episodes", "epsilon", "recent_return", "updates"};
+  columns.insert(columns.end(), agent_metrics_.begin(), agent_metrics_.end());
+  log_row_.reserve(columns.size());
+  for (const auto& name : agent_metrics_) loss_tags_.push_back("losses/" + name);
+  metrics_csv_.emplace((run_dir / "metrics.csv").string(), columns);
+  episodes_csv_.emplace((run_dir / "episodes.csv").string(),
+                        std::vector<std::string>{"step", "episode", "return", "length"});
+  eval_csv_.emplace((run_dir / "eval.csv").string(),
+                    std::vector<std::string>{"step", "mean_return", "std_return", "min_return",
+                                             "max_return", "episodes"});
+  tensorboard_.emplace(dir_);
+  wall_start_ = std::chrono::steady_clock::now();
+  first_step_ = step_;
+}
+
+TrainSummary Trainer::run() {
+  const int64_t total = options_.total_steps;
+  if (step_ == 0) last_eval_ = evaluate_now();
+  env_->observation(obs_);
+  const int64_t every = options_.checkpoint_frequency;
+  next_checkpoint_ = every > 0 ? (step_ / every + 1) * every : total;
+  ProgressLine progress(total, step_);
+  bool stop_requested = false;  // by request.on_step
+
+  while (step_ < total) {
+    double epsilon = 0.0;
+    const StepResult result = act(epsilon);
+    episode_return_ += result.reward;
+    ++episode_length_;
+    const int64_t t = step_;  // index of the step just taken
+    ++step_;
+    const bool boundary = result.done();
+    if (boundary) {
+      close_episode();
+    } else {
+      std::swap(obs_, next_obs_);
+    }
+
+    maybe_update(t);
+    const double recent = recent_return();
+    if (step_ % options_.log_frequency == 0 || step_ == total) log(epsilon, recent);
+    if ((options_.eval_frequency > 0 && step_ % options_.eval_frequency == 0) || step_ == total) {
+      last_eval_ = evaluate_now();
+    }
+    if (!request_.quiet) progress.update(step_, recent, epsilon);
+    if (request_.on_step && !request_.on_step({step_, total, episodes_, recent, epsilon})) {
+      stop_requested = true;
+    }
+    if (!boundary) continue;
+
+    // Checkpoints are taken between episodes so a resume replays the same episodes exactly.
+    const bool stop_here =
+        stop_requested || (request_.stop_after_steps >= 0 && step_ >= request_.stop_after_steps);
+    if ((step_ >= next_checkpoint_ || stop_here) && step_ < total) {  // the final one follows
+      checkpoint(false);
+      while (next_checkpoint_ <= step_) next_checkpoint_ += std::max<int64_t>(every, 1);
+    }
+    if (stop_here && step_ < total) return summary(false);
+    // The final checkpoint keeps the stream as it is, like every other, for an extension.
+    if (step_ == total) break;
+    env_->reset();
+    policy_->begin_episode();
+    env_->observation(obs_);
+  }
+  if (!request_.quiet) progress.finish();
+  // The final weights, for `arq eval` and analysis, with the replay buffer so that a larger
+  // run.total_steps can extend the run exactly.
+  checkpoint(true);
+  return summary(true);
+}
+
+StepResult Trainer::act(double& epsilon) {
+  if (continuous_) return act_continuous(epsilon);
+  epsilon = epsilon_.at(step_);
+  return act_discrete(epsilon);
+}
+
+StepResult Trainer::act_discrete(double epsilon) {
+  const int action =
+      epsilon_greedy_action(*policy_, obs_, epsilon, spec_.num_actions, explore_rng_);
+  const StepResult result = env_->step(action);
+  env_->observation(next_obs_);
+  replay_->add(obs_, action, static_cast<float>(result.reward), next_obs_, result.terminated,
+               cut_by_run_end(result));
+  return result;
+}
+
+// Continuous control (SAC): uniform random actions for the first learning_starts steps (the
+// "seed steps"), then samples of the agent's stochastic policy; "epsilon" logs which one.
+StepResult Trainer::act_continuous(double& epsilon) {
+  const bool seed_step = step_ < options_.learning_starts;
+  epsilon = seed_step ? 1.0 : 0.0;
+  if (seed_step) {
+    for (float& value : continuous_action_) {
+      value = static_cast<float>(static_cast<double>(explore_rng_() >> 11) * 0x1.0p-52 - 1.0);
+    }
+  } else {
+    policy_->act_continuous(obs_, true, explore_rng_, continuous_action_);
+  }
+  std::copy(continuous_action_.begin(), continuous_action_.end(), env_action_.begin());
+  const StepResult result = env_->step_continuous(env_action_);
+  env_->observation(next_obs_);
+  replay_->add_continuous(obs_, continuous_action_, static_cast<float>(result.reward), next_obs_,
+                          result.terminated, cut_by_run_end(result));
+  return result;
+}
+
+// The run's last step cuts the episode under way, as a time limit would. Stored as truncated,
+// it leaves the final checkpoint's replay buffer between episodes, so an extension of the run
+// starts a new one. Nothing sampled so far changes: bootstrapping reads `terminated` only, and
+// the flag marks where the *next* episode's windows start.
+bool Trainer::cut_by_run_end(const StepResult& result) const {
+  return result.truncated || step_ + 1 == options_.total_steps;
+}
+
+void Trainer::close_episode() {
+  ++episodes_;
+  episodes_csv_->row({static_cast<double>(step_), static_cast<double>(episodes_), episode_return_,
+                      static_cast<double>(episode_length_)});
+  tensorboard_->add_scalar("charts/episodic_return", step_, episode_return_);
+  tensorboard_->add_scalar("charts/episodic_length", step_, static_cast<double>(episode_length_));
+  recent_returns_.push_back(episode_return_);
+  if (recent_returns_.size() > kRecentEpisodes) recent_returns_.pop_front();
+  episode_return_ = 0.0;
+  episode_length_ = 0;
+}
+
+// Every train_frequency steps after learning_starts an update; every target_update_frequency
+// steps a hard target copy. `t` is the index of the step just taken.
+void Trainer::maybe_update(int64_t t) {
+  if (t <= options_.learning_starts) return;
+  if (t % options_.train_frequency == 0) {
+    const Metrics* metrics = nullptr;
+    try {
+      metrics = &agent_->update(*replay_, replay_rng_);
+    } catch (const DivergenceError& e) {
+      throw diverged_at(step_, e.what(), dir_);
+    }
+    check_update_metrics(*metrics, step_, options_.max_td_loss, dir_);
+    ++updates_;
+    for (const auto& [key, value] : *metrics) {
+      MetricSum& sum = metric_sums_[key];
+      sum.sum += value;
+      ++sum.count;
+    }
+  }
+  if (t % options_.target_update_frequency == 0) agent_->sync_target();
+}
+
+double Trainer::recent_return() const {
+  if (recent_returns_.empty()) return 0.0;
+  return std::accumulate(recent_returns_.begin(), recent_returns_.end(), 0.0) /
+         static_cast<double>(recent_returns_.size());
+}
+
+// A metrics.csv row: counters and the mean of each agent metric since the previous row.
+void Trainer::log(double epsilon, double recent) {
+  log_row_.assign({static_cast<double>(step_), static_cast<double>(episodes_), epsilon, recent,
+                   static_cast<double>(updates_)});
+  for (size_t i = 0; i < agent_metrics_.size(); ++i) {
+    const auto it = metric_sums_.find(agent_metrics_[i]);
+    const double mean = it == metric_sums_.end() || it->second.count == 0
+                            ? NAN
+                            : it->second.sum / static_cast<double>(it->second.count);
+    log_row_.push_back(mean);
+    if (!std::isnan(mean)) tensorboard_->add_scalar(loss_tags_[i], step_, mean);
+  }
+  metrics_csv_->row(log_row_);
+  tensorboard_->add_scalar("charts/epsilon", step_, epsilon);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+  if (seconds > 0) {
+    tensorboard_->add_scalar("charts/SPS", step_,
+                             static_cast<double>(step_ - first_step_) / seconds);
+  }
+  tensorboard_->flush();
+  for (auto& [name, sum] : metric_sums_) sum = {};
+}
+
+// Evaluation episodes on the separate environment and policy; returns the mean return.
+double Trainer::evaluate_now() {
+  const EvalResult result = evaluate(*eval_env_, *eval_policy_, options_.eval, eval_rng_);
+  const auto [lo, hi] = std::minmax_element(result.returns.begin(), result.returns.end());
+  eval_csv_->row({static_cast<double>(step_), result.mean(), result.stddev(), *lo, *hi,
+                  static_cast<double>(result.returns.size())});
+  tensorboard_->add_scalar("eval/mean_return", step_, result.mean());
+  tensorboard_->flush();
+  return result.mean();
+}
+
+void Trainer::checkpoint(bool finished) {
+  nlohmann::json trainer_state = state();
+  if (finished) trainer_state["finished"] = true;
+  write_checkpoint(dir_, CheckpointMeta{step_, trainer_state}, *agent_, replay_.get());
+}
+
+// The trainer's part of a checkpoint: enough to continue bit for bit.
+nlohmann::json Trainer::state() const {
+  nlohmann::json sums = nlohmann::json::object();
+  for (const auto& [key, value] : metric_sums_) {
+    if (value.count > 0) sums[key] = {value.sum, value.count};
+  }
+  return nlohmann::json{
+      {"episodes", episodes_},
+      {"updates", updates_},
+      {"recent_returns", std::vector<double>(recent_returns_.begin(), recent_returns_.end())},
+      {"metric_sums", sums},
+      {"explore_rng", rng_text(explore_rng_)},
+      {"replay_rng", rng_text(replay_rng_)},
+      {"eval_rng", rng_text(eval_rng_)},
+      {"env_stream", env_->stream_state()},
+      {"eval_env_stream", eval_env_->stream_state()},
+      {"epsilon_decay_steps", decay_steps_},
+      {"log_bytes", log_sizes(dir_)}};
+}
+
+TrainSummary Trainer::summary(bool finished) const {
+  TrainSummary summary;
+  summary.run_dir = dir_;
+  summary.steps = step_;
+  summary.episodes = episodes_;
+  summary.final_eval_mean = last_eval_;
+  summary.finished = finished;
+  return summary;
+}
+
 }  // namespace
 
 std::string default_run_name(const Config& config) {
@@ -198,362 +589,7 @@ std::string default_run_name(const Config& config) {
 }
 
 TrainSummary train(const TrainRequest& request, const AgentFactory& make_agent) {
-  const Config& c = request.config;
-  validate(c);
-  const IsaLevel isa = apply_isa_setting(c.get_string("nn.isa"), "config nn.isa");
-  const nlohmann::json machine = machine_facts(c, isa);
-  const fs::path run_dir(request.run_dir);
-  const std::string dir = run_dir.string();
-
-  const int64_t total = c.get_int("run.total_steps");
-  const bool resuming = request.resume && has_checkpoint(dir);
-  if (request.resume && !resuming && fs::exists(run_dir / "metrics.csv")) {
-    throw Error("--resume: '" + dir + "' has logs but no checkpoint to resume from");
-  }
-  if (!request.resume && fs::exists(run_dir / "metrics.csv")) {
-    throw Error("run folder '" + dir + "' already holds a run; use --resume to continue it");
-  }
-  if (resuming) {
-    // Checked before anything is loaded: a finished run continues only to a larger total.
-    const CheckpointStatus status = *checkpoint_status(dir);
-    if (status.finished && status.steps_done == total) {
-      throw Error("--resume: the run in '" + dir + "' is complete (" + std::to_string(total) +
-                  " steps); a larger run.total_steps (arq train --total-steps) extends it");
-    }
-    if (status.steps_done >= total) {
-      throw Error("--resume: run.total_steps is " + std::to_string(total) + " but the run in '" +
-                  dir + "' has already done " + std::to_string(status.steps_done) +
-                  " steps; a run can only be extended (a larger total)");
-    }
-  }
-
-  // Streams, all derived from the master seed.
-  const uint64_t seed = static_cast<uint64_t>(c.get_int("run.seed"));
-  std::mt19937_64 explore_rng(derive_seed(seed, "explore"));
-  std::mt19937_64 replay_rng(derive_seed(seed, "replay"));
-  std::mt19937_64 eval_rng(derive_seed(seed, "eval"));
-
-  EnvOptions env_options;
-  env_options.sticky_action_prob = c.get_double("env.sticky_action_prob");
-  env_options.difficulty_ramping = c.get_bool("env.difficulty_ramping");
-  auto env = make_env(c.get_string("run.env"), env_options);
-  auto eval_env = make_env(c.get_string("run.env"), env_options);
-  const EnvSpec spec = env->spec();
-  auto agent = make_agent(c, spec);
-  const bool continuous = !spec.discrete();
-  if (agent->continuous_actions() != continuous) {
-    throw Error("run.agent '" + agent->name() + "' acts with " +
-                (agent->continuous_actions() ? "continuous" : "discrete") +
-                " actions, but run.env '" + spec.id + "' has " +
-                (continuous ? "continuous" : "discrete") + " ones");
-  }
-  auto policy = agent->make_policy();
-  auto eval_policy = agent->make_policy();
-
-  replay::ReplayConfig replay_config;
-  replay_config.capacity = c.get_int("replay.capacity");
-  replay_config.obs_shape = spec.obs_shape;
-  replay_config.binary_observations = spec.id.rfind("minatar/", 0) == 0;
-  replay_config.action_dim = continuous ? spec.action_dim : 0;
-  replay::ReplayBuffer replay(replay_config);  // refuses a capacity beyond the machine's memory
-
-  fs::create_directories(run_dir);  // only once the config has proved valid
-  const RunLock lock(dir);          // one trainer per run folder
-
-  // Counters and logging state.
-  int64_t step = 0;
-  int64_t episodes = 0;
-  int64_t updates = 0;
-  std::deque<double> recent_returns;
-  std::map<std::string, std::pair<double, int64_t>> metric_sums;
-  const int64_t learning_starts = c.get_int("run.learning_starts");
-  int64_t decay_steps = epsilon_decay_steps(c);
-
-  if (resuming) {
-    warn_if_machine_differs(run_dir, machine);
-    // The logs must agree with the checkpoint before anything is loaded or cut.
-    const std::vector<CsvWriter::ResumeCut> log_cuts = plan_log_cuts(dir, *checkpoint_status(dir));
-    const CheckpointMeta meta = read_checkpoint(dir, *agent, &replay);
-    const auto& s = meta.trainer;
-    step = meta.steps_done;
-    try {
-      if (s.contains("epsilon_decay_steps")) {
-        // A decay that has finished stays finished: a longer run (whose fraction-based decay would
-        // reach past this step) must not raise epsilon again. One still under way stretches.
-        const int64_t previous = s.at("epsilon_decay_steps").get<int64_t>();
-        if (step >= learning_starts + previous) decay_steps = previous;
-      }
-      episodes = s.at("episodes").get<int64_t>();
-      updates = s.at("updates").get<int64_t>();
-      for (double r : s.at("recent_returns")) recent_returns.push_back(r);
-      for (const auto& [key, value] : s.at("metric_sums").items()) {
-        metric_sums[key] = {value.at(0).get<double>(), value.at(1).get<int64_t>()};
-      }
-      restore_rng(explore_rng, s.at("explore_rng").get<std::string>());
-      restore_rng(replay_rng, s.at("replay_rng").get<std::string>());
-      restore_rng(eval_rng, s.at("eval_rng").get<std::string>());
-      env->restore_stream_state(s.at("env_stream").get<std::string>());
-      eval_env->restore_stream_state(s.at("eval_env_stream").get<std::string>());
-    } catch (const nlohmann::json::exception& e) {
-      throw Error("checkpoint in '" + dir + "': invalid trainer state (" + json_error_text(e) +
-                  ")");
-    }
-    env->reset();
-    for (const auto& cut : log_cuts) CsvWriter::apply(cut);  // only rows written after it go
-  } else {
-    env->reset(static_cast<uint32_t>(seed));
-    eval_env->reset(static_cast<uint32_t>(seed + 1));
-    // Resolved config and build facts, for anyone reading the run later.
-    write_file_atomic((run_dir / "config.toml").string(), c.to_toml());
-    const BuildInfo& info = build_info();
-    nlohmann::json meta = {{"command", request.command_line},
-                           {"started", iso_time_now()},
-                           {"arq_version", info.version},
-                           {"git_commit", info.git_commit},
-                           {"build_type", info.build_type},
-                           {"compiler", info.compiler},
-                           {"compile_flags", info.compile_flags},
-                           {"simd", info.simd},
-                           {"isa", machine.at("isa")},
-                           {"env", spec.id},
-                           {"agent", agent->name()}};
-    if (machine.contains("local_threads")) meta["local_threads"] = machine.at("local_threads");
-    write_file_atomic((run_dir / "run.json").string(), meta.dump(2) + "\n");
-  }
-  policy->begin_episode();
-
-  // Metric columns are fixed by the agent.
-  std::vector<std::string> metric_columns = {"step", "episodes", "epsilon", "recent_return",
-                                             "updates"};
-  const std::vector<std::string> agent_metrics = agent->metric_names();
-  metric_columns.insert(metric_columns.end(), agent_metrics.begin(), agent_metrics.end());
-  CsvWriter metrics_csv((run_dir / "metrics.csv").string(), metric_columns);
-  CsvWriter episodes_csv((run_dir / "episodes.csv").string(),
-                         {"step", "episode", "return", "length"});
-  CsvWriter eval_csv((run_dir / "eval.csv").string(),
-                     {"step", "mean_return", "std_return", "min_return", "max_return", "episodes"});
-
-  // TensorBoard event files with CleanRL's tag names (a new file per process, so a resumed run
-  // adds one; TensorBoard merges them).
-  TensorBoardWriter tensorboard(dir);
-  const auto wall_start = std::chrono::steady_clock::now();
-  const int64_t first_step = step;
-
-  const int64_t train_frequency = c.get_int("run.train_frequency");
-  const int64_t target_frequency = c.get_int("run.target_update_frequency");
-  const int64_t log_frequency = c.get_int("run.log_frequency");
-  const int64_t eval_frequency = c.get_int("run.eval_frequency");
-  const int64_t checkpoint_frequency = c.get_int("run.checkpoint_frequency");
-  const bool stale_context = c.get_bool("local.stale_context_on_random");
-  const double max_td_loss = c.get_double("run.max_td_loss");
-
-  auto run_eval = [&](int64_t at_step) {
-    const EvalResult result =
-        evaluate(*eval_env, *eval_policy,
-                 EvalSettings{c.get_int("run.eval_episodes"), c.get_double("run.eval_epsilon"),
-                              c.get_int("run.eval_max_steps")},
-                 eval_rng);
-    const auto [lo, hi] = std::minmax_element(result.returns.begin(), result.returns.end());
-    eval_csv.row({static_cast<double>(at_step), result.mean(), result.stddev(), *lo, *hi,
-                  static_cast<double>(result.returns.size())});
-    tensorboard.add_scalar("eval/mean_return", at_step, result.mean());
-    tensorboard.flush();
-    return result.mean();
-  };
-  auto trainer_state = [&] {
-    nlohmann::json sums = nlohmann::json::object();
-    for (const auto& [key, value] : metric_sums) sums[key] = {value.first, value.second};
-    return nlohmann::json{
-        {"episodes", episodes},
-        {"updates", updates},
-        {"recent_returns", std::vector<double>(recent_returns.begin(), recent_returns.end())},
-        {"metric_sums", sums},
-        {"explore_rng", rng_text(explore_rng)},
-        {"replay_rng", rng_text(replay_rng)},
-        {"eval_rng", rng_text(eval_rng)},
-        {"env_stream", env->stream_state()},
-        {"eval_env_stream", eval_env->stream_state()},
-        {"epsilon_decay_steps", decay_steps},
-        {"log_bytes", log_sizes(dir)}};
-  };
-
-  TrainSummary summary;
-  summary.run_dir = dir;
-  double last_eval = 0.0;
-  if (step == 0) last_eval = run_eval(0);
-
-  std::vector<float> obs(spec.obs_size());
-  std::vector<float> next_obs(spec.obs_size());
-  env->observation(obs);
-  double episode_return = 0.0;
-  int64_t episode_length = 0;
-  int64_t next_checkpoint =
-      checkpoint_frequency > 0 ? (step / checkpoint_frequency + 1) * checkpoint_frequency : total;
-  std::uniform_real_distribution<double> coin(0.0, 1.0);
-  ProgressLine progress(total, step);
-  bool stop_requested = false;  // by request.on_step
-
-  // The run's last step cuts the episode under way, as a time limit would. Stored as truncated,
-  // it leaves the final checkpoint's replay buffer between episodes, so an extension of the run
-  // starts a new one. Nothing sampled so far changes: bootstrapping reads `terminated` only, and
-  // the flag marks where the *next* episode's windows start.
-  auto cut_by_run_end = [&](const StepResult& result) {
-    return result.truncated || step + 1 == total;
-  };
-
-  // Continuous control (SAC): uniform random actions for the first learning_starts steps (the
-  // "seed steps"), then samples of the agent's stochastic policy; "epsilon" logs which one.
-  std::vector<float> continuous_action(continuous ? spec.action_dim : 0);
-  std::vector<double> env_action(continuous_action.size());
-  auto act_continuous = [&](double& epsilon) {
-    epsilon = step < learning_starts ? 1.0 : 0.0;
-    if (step < learning_starts) {
-      for (float& value : continuous_action) {
-        value = static_cast<float>(static_cast<double>(explore_rng() >> 11) * 0x1.0p-52 - 1.0);
-      }
-    } else {
-      policy->act_continuous(obs, true, explore_rng, continuous_action);
-    }
-    std::copy(continuous_action.begin(), continuous_action.end(), env_action.begin());
-    const StepResult result = env->step_continuous(env_action);
-    env->observation(next_obs);
-    replay.add_continuous(obs, continuous_action, static_cast<float>(result.reward), next_obs,
-                          result.terminated, cut_by_run_end(result));
-    return result;
-  };
-
-  auto act_discrete = [&](double epsilon) {
-    int action;
-    if (coin(explore_rng) < epsilon) {
-      action = static_cast<int>(explore_rng() % static_cast<uint64_t>(spec.num_actions));
-      if (stale_context) {
-        policy->skip_step(obs);
-      } else {
-        policy->act_greedy(obs);  // advance the context even though the action is random
-      }
-    } else {
-      action = policy->act_greedy(obs);
-    }
-    const StepResult result = env->step(action);
-    env->observation(next_obs);
-    replay.add(obs, action, static_cast<float>(result.reward), next_obs, result.terminated,
-               cut_by_run_end(result));
-    return result;
-  };
-
-  while (step < total) {
-    double epsilon = 0.0;
-    StepResult result;
-    if (continuous) {
-      result = act_continuous(epsilon);
-    } else {
-      epsilon = epsilon_at(step, c, decay_steps);
-      result = act_discrete(epsilon);
-    }
-    episode_return += result.reward;
-    ++episode_length;
-    const int64_t t = step;  // index of the step just taken
-    ++step;
-
-    bool boundary = false;
-    if (result.done()) {
-      ++episodes;
-      episodes_csv.row({static_cast<double>(step), static_cast<double>(episodes), episode_return,
-                        static_cast<double>(episode_length)});
-      tensorboard.add_scalar("charts/episodic_return", step, episode_return);
-      tensorboard.add_scalar("charts/episodic_length", step, static_cast<double>(episode_length));
-      recent_returns.push_back(episode_return);
-      if (recent_returns.size() > kRecentEpisodes) recent_returns.pop_front();
-      episode_return = 0.0;
-      episode_length = 0;
-      boundary = true;
-    } else {
-      std::swap(obs, next_obs);
-    }
-
-    if (t > learning_starts && t % train_frequency == 0) {
-      Metrics metrics;
-      try {
-        metrics = agent->update(replay, replay_rng);
-      } catch (const DivergenceError& e) {
-        throw diverged_at(step, e.what(), dir);
-      }
-      check_update_metrics(metrics, step, max_td_loss, dir);
-      ++updates;
-      for (const auto& [key, value] : metrics) {
-        auto& sum = metric_sums[key];
-        sum.first += value;
-        ++sum.second;
-      }
-    }
-    if (t > learning_starts && t % target_frequency == 0) agent->sync_target();
-
-    const double recent = recent_returns.empty()
-                              ? 0.0
-                              : std::accumulate(recent_returns.begin(), recent_returns.end(), 0.0) /
-                                    static_cast<double>(recent_returns.size());
-    if (step % log_frequency == 0 || step == total) {
-      std::vector<double> row = {static_cast<double>(step), static_cast<double>(episodes), epsilon,
-                                 recent, static_cast<double>(updates)};
-      for (const auto& name : agent_metrics) {
-        const auto it = metric_sums.find(name);
-        row.push_back(it == metric_sums.end() || it->second.second == 0
-                          ? NAN
-                          : it->second.first / static_cast<double>(it->second.second));
-        if (!std::isnan(row.back())) tensorboard.add_scalar("losses/" + name, step, row.back());
-      }
-      metrics_csv.row(row);
-      tensorboard.add_scalar("charts/epsilon", step, epsilon);
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-      if (seconds > 0) {
-        tensorboard.add_scalar("charts/SPS", step,
-                               static_cast<double>(step - first_step) / seconds);
-      }
-      tensorboard.flush();
-      metric_sums.clear();
-    }
-    if ((eval_frequency > 0 && step % eval_frequency == 0) || step == total) {
-      last_eval = run_eval(step);
-    }
-    if (!request.quiet) progress.update(step, recent, epsilon);
-    if (request.on_step && !request.on_step({step, total, episodes, recent, epsilon})) {
-      stop_requested = true;
-    }
-
-    if (boundary) {
-      // Checkpoints are taken between episodes so a resume replays the same episodes exactly.
-      const bool stop_here =
-          stop_requested || (request.stop_after_steps >= 0 && step >= request.stop_after_steps);
-      if ((step >= next_checkpoint || stop_here) && step < total) {  // the final one follows
-        write_checkpoint(dir, CheckpointMeta{step, trainer_state()}, *agent, &replay);
-        while (next_checkpoint <= step)
-          next_checkpoint += std::max<int64_t>(checkpoint_frequency, 1);
-      }
-      if (stop_here && step < total) {
-        summary.steps = step;
-        summary.episodes = episodes;
-        summary.final_eval_mean = last_eval;
-        return summary;
-      }
-      // The final checkpoint keeps the stream as it is, like every other, for an extension.
-      if (step == total) break;
-      env->reset();
-      policy->begin_episode();
-      env->observation(obs);
-    }
-  }
-  if (!request.quiet) progress.finish();
-  // The final weights, for `arq eval` and analysis, with the replay buffer so that a larger
-  // run.total_steps can extend the run exactly.
-  nlohmann::json final_state = trainer_state();
-  final_state["finished"] = true;
-  write_checkpoint(dir, CheckpointMeta{step, final_state}, *agent, &replay);
-  summary.steps = step;
-  summary.episodes = episodes;
-  summary.final_eval_mean = last_eval;
-  summary.finished = true;
-  return summary;
+  return Trainer(request, make_agent).run();
 }
 
 }  // namespace arq

@@ -1,7 +1,10 @@
 #pragma once
-// The training loop: act (epsilon-greedy, or for continuous actions random seed steps then the
-// stochastic policy), step, store, update every k steps, sync targets,
-// evaluate, log, checkpoint. It owns the environments, the replay buffer and the run folder.
+// The training loop. train() reads the run's settings once (TrainOptions, train_options.h) and
+// runs a Trainer (trainer.cc): start the run or resume it from its checkpoint, then per
+// environment step act (epsilon-greedy, or for continuous actions random seed steps then the
+// stochastic policy), store, close the episode if it ended, maybe update and sync targets, log,
+// evaluate, checkpoint between episodes. It owns the environments, the replay buffer and the run
+// folder.
 #include <functional>
 #include <memory>
 #include <string>

@@ -4,6 +4,7 @@
 
 #include "arq/agents/agent_state.h"
 #include "arq/agents/finite_check.h"
+#include "arq/agents/greedy_actions.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/nn/adam.h"
@@ -19,10 +20,9 @@ class GreedyPolicy final : public Policy {
   void begin_episode() override {}
   int act_greedy(std::span<const float> observation) override {
     std::copy(observation.begin(), observation.end(), row_.data());
-    const auto q = agent_.q_values(row_);
-    Eigen::Index best = 0;
-    q.row(0).maxCoeff(&best);  // first maximum on ties, as numpy's argmax
-    return static_cast<int>(best);
+    int best = 0;
+    greedy_actions(agent_.q_values(row_), {&best, 1});
+    return best;
   }
 
  private:
@@ -95,6 +95,7 @@ DqnAgent::DqnAgent(const DqnOptions& options)
   predictions_.resize(b, 1);
   grad_predictions_.resize(b, 1);
   grad_q_.resize(b, options.network.num_actions);
+  next_actions_.resize(b);
 }
 
 std::unique_ptr<Policy> DqnAgent::make_policy() {
@@ -103,7 +104,7 @@ std::unique_ptr<Policy> DqnAgent::make_policy() {
   return std::make_unique<GreedyPolicy>(*this, size);
 }
 
-Metrics DqnAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+const Metrics& DqnAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
   const int b = options_.batch_size;
   replay.sample_indices(rng, indices_);
   replay.observations(indices_, {observations_.data(), static_cast<size_t>(observations_.size())});
@@ -116,12 +117,8 @@ Metrics DqnAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rn
     const auto next_q_target = target_.forward(next_observations_);
     if (options_.double_q) {
       const nn::Matrix target_values = next_q_target;  // the online pass reuses no buffers of it
-      const auto next_q_online = online_.forward(next_observations_);
-      for (int i = 0; i < b; ++i) {
-        Eigen::Index best = 0;
-        next_q_online.row(i).maxCoeff(&best);
-        targets_(i, 0) = target_values(i, best);
-      }
+      greedy_actions(online_.forward(next_observations_), next_actions_);
+      for (int i = 0; i < b; ++i) targets_(i, 0) = target_values(i, next_actions_[i]);
     } else {
       for (int i = 0; i < b; ++i) targets_(i, 0) = next_q_target.row(i).maxCoeff();
     }
@@ -146,7 +143,9 @@ Metrics DqnAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rn
   check_finite_update(nn::global_gradient_norm(online_parameters_), "q network", "gradient norm",
                       online_parameters_);
   optimizer_->step();
-  return {{"td_loss", loss}, {"q_mean", q_mean}};
+  metrics_["td_loss"] = loss;
+  metrics_["q_mean"] = q_mean;
+  return metrics_;
 }
 
 AgentState DqnAgent::save_state() const {

@@ -36,7 +36,7 @@ class DqnAgent final : public Agent {
   std::string name() const override { return "dqn"; }
   std::unique_ptr<Policy> make_policy() override;
   std::vector<std::string> metric_names() const override { return {"td_loss", "q_mean"}; }
-  Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
+  const Metrics& update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
   void sync_target() override { target_.copy_from(online_); }
   AgentState save_state() const override;
   void load_state(const AgentState& state) override;
@@ -56,6 +56,8 @@ class DqnAgent final : public Agent {
   std::vector<int64_t> indices_;
   nn::Matrix observations_, next_observations_;
   nn::Matrix targets_, predictions_, grad_predictions_, grad_q_;
+  std::vector<int> next_actions_;  // double DQN: a* of each s'
+  Metrics metrics_;                // the last update's
 };
 
 }  // namespace arq::dqn

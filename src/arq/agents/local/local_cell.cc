@@ -45,6 +45,9 @@ LocalCell::LocalCell(std::string name, const CellOptions& options, int input_wid
       grad_h_(options.hidden),
       taken_codes_(options.code_width()) {
   options_.validate();
+  const nn::ParameterList fc_h = fc_h_.parameters();  // kernel, bias
+  fc_h_kernel_grad_ = fc_h[0].grad;
+  fc_h_bias_grad_ = fc_h[1].grad;
   if (input_width <= 0) {
     throw Error("cell " + name_ + ": input width must be positive, got " +
                 std::to_string(input_width));
@@ -425,9 +428,8 @@ void LocalCell::forward_backward_selected(const nn::ConstMatrixRef& x, std::span
   // The h-path, from dL/dh of the bilinear read-out (h is a constant for every other layer).
   const nn::ConstMatrixMap grad_activated = layer_norm_.backward(relu_.output(), grad_h);
   const nn::ConstMatrixMap grad_pre = relu_.backward(pre_.view(), grad_activated);
-  const nn::ParameterList fc_h = fc_h_.parameters();  // kernel, bias
-  input_gradient(x, grad_pre, *fc_h[0].grad);
-  nn::sum_rows(grad_pre, *fc_h[1].grad);
+  input_gradient(x, grad_pre, *fc_h_kernel_grad_);
+  nn::sum_rows(grad_pre, *fc_h_bias_grad_);
   h = hidden;
 }
 

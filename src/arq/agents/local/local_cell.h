@@ -144,6 +144,8 @@ class LocalCell {
   int input_width_;
   int code_width_;
   nn::Linear fc_h_;
+  nn::Matrix* fc_h_kernel_grad_ = nullptr;  // fc_h_'s gradients, looked up once
+  nn::Matrix* fc_h_bias_grad_ = nullptr;
   nn::Relu relu_;
   nn::LayerNorm layer_norm_;
   nn::Matrix z1_kernel_, z1_grad_;                                        // [D+E, K·H]

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "arq/agents/greedy_actions.h"
 #include "arq/core/error.h"
 
 namespace arq::local {
@@ -102,25 +103,72 @@ void LocalLearner::build_contexts(const LocalBatch& batch) {
   std::swap(target_after_, *current);
 }
 
-std::vector<LayerUpdateMetrics> LocalLearner::update(const LocalBatch& batch) {
+const std::vector<LayerUpdateMetrics>& LocalLearner::update(const LocalBatch& batch) {
   check_batch(batch);
   build_contexts(batch);
   online_.gather_observation(
       nn::ConstMatrixMap(batch.next_observations.data(), batch.batch_size, batch.observation_size),
       next_columns_);
-  std::vector<LayerUpdateMetrics> metrics;
-  metrics.reserve(online_.layers());
-  for (int l = 0; l < online_.layers(); ++l) metrics.push_back(update_layer(l, batch));
-  return metrics;
+  metrics_.resize(online_.layers());
+  for (int l = 0; l < online_.layers(); ++l) metrics_[l] = update_layer(l, batch);
+  return metrics_;
 }
 
+// One layer's local TD update, docs/algorithms.md §9 step 3: the layer learns from its own
+// Q-values and its own target copy; nothing flows to or from the other layers' parameters.
 LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch) {
+  const int rows = batch.batch_size;
+  size_layer_buffers(layer, rows);
+  LocalCell& cell = online_.cell(layer);
+  LocalCell& target_cell = target_.cell(layer);
+
+  // 3.1 Inputs X (s_t), X' (s_{t+1}, online context) and X̄' (s_{t+1}, target context).
+  const LayerColumns columns = build_layer_inputs(layer, batch);
+
+  // 3.2 a* = argmax_a Q_online(X', a); the same pass gives h(X'), the next layer's input.
+  cell.forward_all(x_next_[layer], q_next_, h_next_[layer], columns.next);
+  // 3.3 q̄ = Q_target(X̄', a*) from this layer's own target cell (without double DQN:
+  // max_a Q_target(X̄', a)), and y = r + γ·(1 - terminated)·q̄.
+  if (options_.double_q) {
+    greedy_actions(q_next_, best_actions_);
+    target_cell.forward_selected(x_target_[layer], best_actions_, q_bar_, h_target_[layer],
+                                 columns.next);
+  } else {
+    target_cell.forward_all(x_target_[layer], q_target_all_, h_target_[layer], columns.next);
+    for (int b = 0; b < rows; ++b) q_bar_[b] = q_target_all_.row(b).maxCoeff();
+  }
+  for (int b = 0; b < rows; ++b) {
+    targets_[b] = batch.rewards[b] + options_.gamma * (1.0f - batch.terminated[b]) * q_bar_[b];
+  }
+  if (target_hook_) target_hook_(layer, targets_);
+
+  // 3.4 The squared TD error (or Huber) of the taken actions, mean over the batch, and its
+  // gradient dL/dQ(X, a_t) per row. Rows may be handled by different workers, so each writes
+  // only its own loss term. (Captures of 16 bytes at most fit in std::function's own storage:
+  // no allocation.)
+  const bool huber = options_.loss == TdLoss::kHuber;
+  const float inv_rows = 1.0f / static_cast<float>(rows);
+  auto td_gradient = [this, huber, inv_rows](int b, float q) {
+    const float error = q - targets_[b];
+    if (huber && std::abs(error) > 1.0f) {
+      row_losses_[b] = std::abs(error) - 0.5;
+      return (error > 0.0f ? 1.0f : -1.0f) * inv_rows;
+    }
+    row_losses_[b] = huber ? 0.5 * error * error : static_cast<double>(error) * error;
+    return (huber ? 1.0f : 2.0f) * error * inv_rows;
+  };
+  // 3.5 Q(X, a_t) forward and the local backward into this layer's gradients (h(X) is kept
+  // for the next layer), then clip to the global norm and one Adam step (nn::Adam does both).
+  cell.forward_backward_selected(x_[layer], batch.actions, td_gradient, predictions_, h_[layer],
+                                 columns.obs);
+  optimizers_[layer]->step();
+  return layer_metrics(layer);
+}
+
+void LocalLearner::size_layer_buffers(int layer, int rows) {
   const StackOptions& stack = online_.options();
-  const int rows = batch.batch_size, actions = stack.cell.actions;
-  const int last = online_.layers() - 1, upper = std::min(layer + 1, last);
-  const nn::ConstMatrixMap next_obs(batch.next_observations.data(), rows, batch.observation_size);
-  const StridedRows obs = window_position(batch, batch.window - 1);
   const int input_width = stack.input_width(layer), hidden = stack.widths[layer];
+  const int actions = stack.cell.actions;
   ensure_shape(x_[layer], rows, input_width);
   ensure_shape(x_next_[layer], rows, input_width);
   ensure_shape(x_target_[layer], rows, input_width);
@@ -128,18 +176,26 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
   ensure_shape(h_next_[layer], rows, hidden);
   ensure_shape(h_target_[layer], rows, hidden);
   ensure_shape(q_next_, rows, actions);
+  if (!options_.double_q) ensure_shape(q_target_all_, rows, actions);
   best_actions_.resize(rows);
   q_bar_.resize(rows);
   targets_.resize(rows);
   predictions_.resize(rows);
   row_losses_.resize(rows);
+}
 
-  // Inputs: the layer below's pre-update activations (or the observation) and the contexts.
-  // The observation parts come from the shared gathers (s_t: the window's last position).
-  const SparseColumns* obs_columns = online_.columns_for(layer, &window_columns_.back());
-  const SparseColumns* next_columns = online_.columns_for(layer, &next_columns_);
-  const bool skip_obs = LocalCell::skips_columns(obs_columns);
-  const bool skip_next = LocalCell::skips_columns(next_columns);
+// X, X' and X̄' of `layer`: the layer below's pre-update activations (or the observation), the
+// observation, and the contexts. The observation parts come from the shared gathers (s_t: the
+// window's last position).
+LocalLearner::LayerColumns LocalLearner::build_layer_inputs(int layer, const LocalBatch& batch) {
+  const int rows = batch.batch_size;
+  const int upper = std::min(layer + 1, online_.layers() - 1);
+  const nn::ConstMatrixMap next_obs(batch.next_observations.data(), rows, batch.observation_size);
+  const StridedRows obs = window_position(batch, batch.window - 1);
+  const LayerColumns columns{online_.columns_for(layer, &window_columns_.back()),
+                             online_.columns_for(layer, &next_columns_)};
+  const bool skip_obs = LocalCell::skips_columns(columns.obs);
+  const bool skip_next = LocalCell::skips_columns(columns.next);
   if (layer == 0) {
     online_.build_input(0, obs, obs, online_before_.layers[0], online_before_.layers[upper], x_[0],
                         skip_obs);
@@ -155,50 +211,12 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
     target_.build_input(layer, h_target_[layer - 1], next_obs, target_after_.layers[layer],
                         target_after_.layers[upper], x_target_[layer], skip_next);
   }
+  return columns;
+}
 
-  // Double-DQN target from this layer's own Q-values.
-  LocalCell& cell = online_.cell(layer);
-  cell.forward_all(x_next_[layer], q_next_, h_next_[layer], next_columns);
-  if (options_.double_q) {
-    for (int b = 0; b < rows; ++b) {
-      int best = 0;  // first maximum, as argmax
-      for (int a = 1; a < actions; ++a) {
-        if (q_next_(b, a) > q_next_(b, best)) best = a;
-      }
-      best_actions_[b] = best;
-    }
-    target_.cell(layer).forward_selected(x_target_[layer], best_actions_, q_bar_, h_target_[layer],
-                                         next_columns);
-  } else {
-    ensure_shape(q_target_all_, rows, actions);
-    target_.cell(layer).forward_all(x_target_[layer], q_target_all_, h_target_[layer],
-                                    next_columns);
-    for (int b = 0; b < rows; ++b) q_bar_[b] = q_target_all_.row(b).maxCoeff();
-  }
-  double target_sum = 0.0;
-  for (int b = 0; b < rows; ++b) {
-    targets_[b] = batch.rewards[b] + options_.gamma * (1.0f - batch.terminated[b]) * q_bar_[b];
-  }
-  if (target_hook_) target_hook_(layer, targets_);
-  for (int b = 0; b < rows; ++b) target_sum += targets_[b];
-
-  // The TD loss of the taken actions and its gradient per row (dL/dQ_b). Rows may be handled
-  // by different workers, so each writes only its own loss term.
-  const bool huber = options_.loss == TdLoss::kHuber;
-  const float inv_rows = 1.0f / static_cast<float>(rows);
-  auto grad = [&](int b, float q) {
-    const float error = q - targets_[b];
-    if (huber && std::abs(error) > 1.0f) {
-      row_losses_[b] = std::abs(error) - 0.5;
-      return (error > 0.0f ? 1.0f : -1.0f) * inv_rows;
-    }
-    row_losses_[b] = huber ? 0.5 * error * error : static_cast<double>(error) * error;
-    return (huber ? 1.0f : 2.0f) * error * inv_rows;
-  };
-  cell.forward_backward_selected(x_[layer], batch.actions, grad, predictions_, h_[layer],
-                                 obs_columns);
-  optimizers_[layer]->step();
-
+// The metrics of the update just made, from the buffers it filled.
+LayerUpdateMetrics LocalLearner::layer_metrics(int layer) const {
+  const double rows = static_cast<double>(targets_.size());
   LayerUpdateMetrics m;
   double loss_sum = 0.0;
   for (const double loss : row_losses_) loss_sum += loss;
@@ -206,6 +224,8 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
   double q_sum = 0.0;
   for (const float q : predictions_) q_sum += q;
   m.q_mean = q_sum / rows;
+  double target_sum = 0.0;
+  for (const float y : targets_) target_sum += y;
   m.target_mean = target_sum / rows;
   m.gradient_norm = optimizers_[layer]->last_gradient_norm();
   return m;

@@ -1,5 +1,5 @@
 #pragma once
-// Local Q-learning for a layer stack (algorithms.md §5.2, §6, §9): every layer has its own
+// Local Q-learning for a layer stack (docs/algorithms.md §5.2, §6, §9): every layer has its own
 // double-DQN target, its own TD loss and its own clip-by-global-norm → Adam optimiser; no
 // gradient crosses layers or time. The target network is a full separate copy of the stack,
 // synchronised by a hard copy.
@@ -78,8 +78,8 @@ class LocalLearner {
   LayerStack& target() { return target_; }
   nn::Adam& optimizer(int layer) { return *optimizers_[layer]; }
 
-  // One local update of every layer; metrics per layer.
-  std::vector<LayerUpdateMetrics> update(const LocalBatch& batch);
+  // One local update of every layer; metrics per layer, valid until the next update.
+  const std::vector<LayerUpdateMetrics>& update(const LocalBatch& batch);
   void sync_target() { target_.copy_parameters_from(online_); }
 
   // Test hook: lets a test change layer `layer`'s TD targets before its loss is formed.
@@ -90,7 +90,16 @@ class LocalLearner {
   void check_batch(const LocalBatch& batch) const;
   // Contexts before and after s_t (online) and after s_t (target) from the windows.
   void build_contexts(const LocalBatch& batch);
+  // The per-layer update, top to bottom as docs/algorithms.md §9 lists it, and its helpers.
   LayerUpdateMetrics update_layer(int layer, const LocalBatch& batch);
+  void size_layer_buffers(int layer, int rows);
+  // The observation nonzeros a layer's cell reads for s_t and s_{t+1} (null: dense input).
+  struct LayerColumns {
+    const SparseColumns* obs = nullptr;
+    const SparseColumns* next = nullptr;
+  };
+  LayerColumns build_layer_inputs(int layer, const LocalBatch& batch);
+  LayerUpdateMetrics layer_metrics(int layer) const;
 
   LearnerOptions options_;
   std::unique_ptr<WorkerPool> pool_;
@@ -111,6 +120,7 @@ class LocalLearner {
   std::vector<int> best_actions_;
   std::vector<float> q_bar_, targets_, predictions_;
   std::vector<double> row_losses_;
+  std::vector<LayerUpdateMetrics> metrics_;
 };
 
 }  // namespace arq::local

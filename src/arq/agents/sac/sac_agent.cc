@@ -96,7 +96,7 @@ std::unique_ptr<Policy> SacAgent::make_policy() {
   return std::make_unique<SacPolicy>(learner_);
 }
 
-Metrics SacAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+const Metrics& SacAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
   auto span_of = [](nn::Matrix& m) {
     return std::span<float>(m.data(), static_cast<size_t>(m.size()));
   };
@@ -112,9 +112,13 @@ Metrics SacAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rn
   fill_standard_normal(rng, batch_.next_noise);
   fill_standard_normal(rng, batch_.noise);
   const SacUpdateMetrics m = learner_.update(batch_);
-  return {{"critic_loss", m.critic_loss}, {"actor_loss", m.actor_loss},
-          {"alpha_loss", m.alpha_loss},   {"alpha", m.alpha},
-          {"entropy", m.entropy},         {"q_mean", m.q_mean}};
+  metrics_["critic_loss"] = m.critic_loss;
+  metrics_["actor_loss"] = m.actor_loss;
+  metrics_["alpha_loss"] = m.alpha_loss;
+  metrics_["alpha"] = m.alpha;
+  metrics_["entropy"] = m.entropy;
+  metrics_["q_mean"] = m.q_mean;
+  return metrics_;
 }
 
 AgentState SacAgent::save_state() const {

@@ -34,7 +34,7 @@ class SacAgent final : public Agent {
   std::vector<std::string> metric_names() const override {
     return {"critic_loss", "actor_loss", "alpha_loss", "alpha", "entropy", "q_mean"};
   }
-  Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
+  const Metrics& update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
   // Polyak averaging Q̄ ← τ·Q + (1 - τ)·Q̄ (the trainer calls it every target_update_frequency).
   void sync_target() override { learner_.soft_update_targets(); }
   AgentState save_state() const override;
@@ -47,6 +47,7 @@ class SacAgent final : public Agent {
   SacLearner learner_;
   std::vector<int64_t> indices_;
   SacBatch batch_;
+  Metrics metrics_;  // the last update's
 };
 
 }  // namespace arq::sac

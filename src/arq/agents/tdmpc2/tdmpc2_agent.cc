@@ -278,19 +278,20 @@ std::vector<std::string> Tdmpc2Agent::metric_names() const {
           "pi_loss",          "pi_entropy",  "pi_scale",   "pi_grad_norm", "td_target"};
 }
 
-Metrics Tdmpc2Agent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+const Metrics& Tdmpc2Agent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
   sampler_.sample(replay, rng, batch_);
   const LearnerMetrics m = learner_.update(batch_, rng);
-  return {{"consistency_loss", m.consistency_loss},
-          {"reward_loss", m.reward_loss},
-          {"value_loss", m.value_loss},
-          {"total_loss", m.total_loss},
-          {"grad_norm", m.grad_norm},
-          {"pi_loss", m.pi_loss},
-          {"pi_entropy", m.pi_entropy},
-          {"pi_scale", m.pi_scale},
-          {"pi_grad_norm", m.pi_grad_norm},
-          {"td_target", m.td_target}};
+  metrics_ = {{"consistency_loss", m.consistency_loss},
+              {"reward_loss", m.reward_loss},
+              {"value_loss", m.value_loss},
+              {"total_loss", m.total_loss},
+              {"grad_norm", m.grad_norm},
+              {"pi_loss", m.pi_loss},
+              {"pi_entropy", m.pi_entropy},
+              {"pi_scale", m.pi_scale},
+              {"pi_grad_norm", m.pi_grad_norm},
+              {"td_target", m.td_target}};
+  return metrics_;
 }
 
 AgentState Tdmpc2Agent::save_state() const {

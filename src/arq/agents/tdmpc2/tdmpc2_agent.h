@@ -40,7 +40,7 @@ class Tdmpc2Agent final : public Agent {
   bool continuous_actions() const override { return true; }
   std::unique_ptr<Policy> make_policy() override;
   std::vector<std::string> metric_names() const override;
-  Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
+  const Metrics& update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
   // Polyak averaging of the target Q-heads (the trainer calls it every target_update_frequency;
   // the presets set 1, the official schedule).
   void sync_target() override { learner_.soft_update_targets(); }
@@ -55,6 +55,7 @@ class Tdmpc2Agent final : public Agent {
   Learner learner_;
   SequenceSampler sampler_;
   SequenceBatch batch_;
+  Metrics metrics_;  // the last update's
 };
 
 }  // namespace arq::tdmpc2

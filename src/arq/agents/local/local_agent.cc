@@ -1,10 +1,10 @@
-#include "arq/agents/local_agent.h"
+#include "arq/agents/local/local_agent.h"
 
 #include <cmath>
 
 #include "arq/agents/agent_state.h"
-#include "arq/agents/local/worker_pool.h"
 #include "arq/agents/finite_check.h"
+#include "arq/agents/local/worker_pool.h"
 #include "arq/core/error.h"
 #include "arq/core/seeding.h"
 #include "arq/replay/replay_buffer.h"
@@ -74,6 +74,7 @@ LocalAgent::LocalAgent(const LocalAgentOptions& options)
   rewards_.resize(b);
   terminated_.resize(b);
   actions_.resize(b);
+  for (const std::string& name : metric_names()) metric_slots_.push_back(&metrics_[name]);
 }
 
 std::unique_ptr<Policy> LocalAgent::make_policy() {
@@ -112,26 +113,25 @@ LocalBatch LocalAgent::sample_batch(const replay::ReplayBuffer& replay, std::mt1
   return batch;
 }
 
-Metrics LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
+const Metrics& LocalAgent::update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) {
   const LocalBatch batch = sample_batch(replay, rng);
-  const auto per_layer = learner_.update(batch);
-  Metrics metrics;
+  const auto& per_layer = learner_.update(batch);
   for (size_t l = 0; l < per_layer.size(); ++l) {
-    const std::string layer = std::to_string(l);
     // The divergence guard on values the learner computed anyway (the layer's loss and gradient
     // norm). The learner steps inside update(), so the online weights may already hold the
     // value; training stops here and no checkpoint is written from them.
     if (!std::isfinite(per_layer[l].td_loss) || !std::isfinite(per_layer[l].gradient_norm)) {
+      const std::string layer = std::to_string(l);
       const nn::ParameterList parameters = learner_.online().parameters();
       check_finite_update(per_layer[l].td_loss, "layer " + layer, "td_loss", parameters);
       check_finite_update(per_layer[l].gradient_norm, "layer " + layer, "gradient norm",
                           parameters);
     }
-    metrics["td_loss_layer" + layer] = per_layer[l].td_loss;
-    metrics["q_mean_layer" + layer] = per_layer[l].q_mean;
-    metrics["grad_norm_layer" + layer] = per_layer[l].gradient_norm;
+    *metric_slots_[3 * l] = per_layer[l].td_loss;
+    *metric_slots_[3 * l + 1] = per_layer[l].q_mean;
+    *metric_slots_[3 * l + 2] = per_layer[l].gradient_norm;
   }
-  return metrics;
+  return metrics_;
 }
 
 AgentState LocalAgent::save_state() const {

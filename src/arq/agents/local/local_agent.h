@@ -29,7 +29,7 @@ class LocalAgent final : public Agent {
   std::string name() const override { return name_; }
   std::unique_ptr<Policy> make_policy() override;
   std::vector<std::string> metric_names() const override;
-  Metrics update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
+  const Metrics& update(const replay::ReplayBuffer& replay, std::mt19937_64& rng) override;
   // The batch update() learns from: sampled with `rng`, held in this agent's scratch space until
   // the next call. update() is sample_batch() followed by learner().update() on it.
   LocalBatch sample_batch(const replay::ReplayBuffer& replay, std::mt19937_64& rng);
@@ -47,6 +47,10 @@ class LocalAgent final : public Agent {
   std::vector<int64_t> indices_;
   std::vector<float> windows_, next_observations_, rewards_, terminated_;
   std::vector<int> actions_;
+  // The metrics, one entry per metric_names() name, made once; update() writes the values in
+  // place through `metric_slots_` (per layer: td_loss, q_mean, grad_norm).
+  Metrics metrics_;
+  std::vector<double*> metric_slots_;
 };
 
 }  // namespace arq::local
