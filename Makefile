@@ -53,10 +53,12 @@ test: build
 bench: build
 	@$(BUILD_DIR)/arq bench env
 
-# -O1 with line tables: fast to build, and sanitizer reports still name file and line.
+# -O1 with line tables: fast to build, and sanitizer reports still name file and line. The
+# compiler is set only when build-fuzz is first configured (changing it would reset the cache).
 fuzz:
 	@bash scripts/install-deps.sh fuzz
-	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	@cmake -S . -B $(FUZZ_DIR) $(if $(wildcard $(FUZZ_DIR)/CMakeCache.txt),,-DCMAKE_CXX_COMPILER=$(FUZZ_CXX)) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DARQ_FUZZ=ON -DARQ_PYTHON=OFF > /dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
 	@bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_RUNS) $(FUZZ_TARGETS)
