@@ -4,6 +4,9 @@
 # Options: SANITIZE=1 (ASan+UBSan build in build-sanitize/), NATIVE=1 (-march=native instead of
 #          the portable x86-64-v3 build whose kernels pick their ISA level at run time),
 #          WERROR=1 (warnings are errors, as in CI), JOBS=N (parallel build and test jobs).
+#   make fuzz   build the parsers' libFuzzer targets with clang in build-fuzz/ and run each for
+#               FUZZ_SECONDS (default 60), or FUZZ_RUNS executions; FUZZ_TARGETS="replay sweep"
+#               picks some (fuzz/README.md).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SANITIZE ?= 0
@@ -20,7 +23,13 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DARQ_SANITIZE=$(if $(filter 1,$(
               -DARQ_NATIVE=$(if $(filter 1,$(NATIVE)),ON,OFF) \
               -DARQ_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
-.PHONY: all deps configure build run test bench format clean
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 0
+FUZZ_TARGETS ?=
+FUZZ_CXX ?= clang++-14
+FUZZ_DIR ?= build-fuzz
+
+.PHONY: all deps configure build run test bench fuzz format clean
 
 all: build
 
@@ -44,8 +53,18 @@ test: build
 bench: build
 	@$(BUILD_DIR)/arq bench env
 
+# -O1 with line tables: fast to build, and sanitizer reports still name file and line. The
+# compiler is set only when build-fuzz is first configured (changing it would reset the cache).
+fuzz:
+	@bash scripts/install-deps.sh fuzz
+	@cmake -S . -B $(FUZZ_DIR) $(if $(wildcard $(FUZZ_DIR)/CMakeCache.txt),,-DCMAKE_CXX_COMPILER=$(FUZZ_CXX)) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DARQ_FUZZ=ON -DARQ_PYTHON=OFF > /dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	@bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
 format:
-	@find src apps tests bench python/src -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	@find src apps tests bench fuzz python/src -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	@rm -rf build build-sanitize
+	@rm -rf build build-sanitize build-fuzz

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages arq needs, if any is missing. As root it runs apt-get; otherwise
 # it prints the exact command to run and fails, so nothing half-builds.
+#   scripts/install-deps.sh        what `make run` and `make test` need
+#   scripts/install-deps.sh fuzz   that, plus clang and libFuzzer for `make fuzz`
 set -euo pipefail
 
 packages=(
@@ -13,6 +15,9 @@ packages=(
   python3-numpy  # scripts/q_from_checkpoint.py (and its test) read checkpoints with numpy
   python3-dev pybind11-dev python3-pytest  # the arq Python module (python/) and its tests
 )
+if [[ "${1:-}" == "fuzz" ]]; then
+  packages+=(clang-14 libfuzzer-14-dev)  # `make fuzz`: -fsanitize=fuzzer,address,undefined
+fi
 
 missing=()
 for package in "${packages[@]}"; do

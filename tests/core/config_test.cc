@@ -158,5 +158,30 @@ TEST(ConfigStrict, AConfigPathMustBeARegularFile) {
             std::string::npos);
 }
 
+// Found by fuzz/config_fuzz.cc (inputs in fuzz/corpus/config/): a string holding a control
+// character was written raw into config.toml, which TOML forbids, so the run's own config could
+// not be read back (resume, eval); bytes that are not UTF-8 from --set did the same.
+TEST(ConfigStrict, ToTomlReadsBackWithControlCharactersInStrings) {
+  Config c = small_config();
+  c.load_toml_string("[run]\nname = \"a\\u0001b\\tc\\u007f\\\"d\\\\\"\n", "preset.toml");
+  ASSERT_EQ(c.get_string("run.name"), std::string("a\x01"
+                                                  "b\tc\x7f\"d\\"));
+  Config reloaded = small_config();
+  reloaded.load_toml_string(c.to_toml(), "config.toml");
+  EXPECT_EQ(reloaded.get_string("run.name"), c.get_string("run.name"));
+  EXPECT_EQ(reloaded.to_toml(), c.to_toml());
+}
+
+TEST(ConfigStrict, SetStringsMustBePrintableUtf8) {
+  Config c = small_config();
+  EXPECT_NE(config_error([&] { c.apply_override("run.name=\xff\xfe"); }).find("--set run.name"),
+            std::string::npos);
+  EXPECT_THROW(c.apply_override("run.name=a\x01"), Error);
+  c.apply_override("run.name=caf\xc3\xa9");  // UTF-8 is fine
+  Config reloaded = small_config();
+  reloaded.load_toml_string(c.to_toml(), "config.toml");
+  EXPECT_EQ(reloaded.get_string("run.name"), "caf\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace arq

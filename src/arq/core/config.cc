@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "arq/core/error.h"
+#include "arq/core/printable.h"
 
 namespace arq {
 namespace {
@@ -42,9 +43,19 @@ std::string format_double_short(double value) {
   return std::string(buffer, result.ptr);
 }
 
+// A TOML basic string. Control characters (a TOML file may hold them as escapes) are written as
+// \uXXXX, since TOML forbids them raw: a run's config.toml must always read back.
 std::string quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 15]);
+      continue;
+    }
     if (c == '"' || c == '\\') out.push_back('\\');
     out.push_back(c);
   }
@@ -299,6 +310,10 @@ void Config::apply_override(const std::string& assignment) {
       std::string unquoted = text;
       if (unquoted.size() >= 2 && unquoted.front() == '"' && unquoted.back() == '"') {
         unquoted = unquoted.substr(1, unquoted.size() - 2);
+      }
+      // A TOML file cannot hold bytes that are not UTF-8, so neither may the run's config.toml.
+      if (printable(unquoted) != unquoted) {
+        throw Error(what + ": expected printable UTF-8 text, got '" + printable(text) + "'");
       }
       value = unquoted;
       break;

@@ -216,8 +216,9 @@ SafetensorsContent decode_safetensors(std::string_view file_bytes, const std::st
       }
       continue;
     }
-    auto tensor_fail = [&](const std::string& problem) {
-      return fail("tensor '" + name + "': " + problem);
+    // Captured by name, not as the structured binding (which clang 14 cannot capture).
+    auto tensor_fail = [&, &tensor_name = name](const std::string& problem) {
+      return fail("tensor '" + tensor_name + "': " + problem);
     };
     if (name.empty()) throw fail("a tensor has an empty name");
     if (!entry.is_object()) throw tensor_fail("entry is not an object");
