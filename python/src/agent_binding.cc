@@ -270,6 +270,7 @@ class PythonAgent {
       config.obs_shape = spec().obs_shape;
       config.binary_observations = spec().id.rfind("minatar/", 0) == 0;
       config.action_dim = run_.agent->continuous_actions() ? spec().action_dim : 0;
+      config.num_actions = run_.agent->continuous_actions() ? 0 : spec().num_actions;
       auto buffer = std::make_unique<replay::ReplayBuffer>(config);
       TrainedRun scratch = open_trained_run(run_.run_dir);
       load_last_checkpoint(scratch);

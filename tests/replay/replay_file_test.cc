@@ -112,6 +112,36 @@ TEST_F(ReplayFileTest, RestoredPendingObservationStillGuardsTheChain) {
   EXPECT_EQ(loaded.size(), 2);
 }
 
+// A stored action is a column index for the learner: a file whose actions the environment does
+// not have (a v0 buffer loaded for a v1 game, or a file edited with its checksums recomputed)
+// is refused when loaded, naming the action, and an add() outside the range is refused too.
+TEST_F(ReplayFileTest, ActionsOutsideTheEnvironmentsRangeAreRefused) {
+  ReplayConfig six_actions = minatar_like(50);
+  six_actions.num_actions = 6;
+  ReplayBuffer buffer(six_actions);
+  std::vector<float> a(700, 0.0f);
+  std::vector<float> b(700, 0.0f);
+  b[5] = 1.0f;
+  buffer.add(a, 5, 1.0f, b, false, false);
+  EXPECT_THROW(buffer.add(b, 6, 0.0f, a, false, false), Error);
+  buffer.save(path("six.bin"));
+
+  ReplayConfig three_actions = minatar_like(50);
+  three_actions.num_actions = 3;
+  ReplayBuffer loaded(three_actions);
+  try {
+    loaded.load(path("six.bin"));
+    FAIL() << "a buffer holding action 5 loaded for 3 actions";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("holds action 5"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(loaded.size(), 0);
+
+  ReplayConfig bad = minatar_like(50);
+  bad.num_actions = ReplayBuffer::kMaxActions + 1;
+  EXPECT_THROW(ReplayBuffer{bad}, Error);
+}
+
 TEST_F(ReplayFileTest, EmptyBufferRoundTrips) {
   ReplayBuffer empty(minatar_like(10));
   empty.save(path("empty.bin"));

@@ -59,6 +59,10 @@ const ReplayConfig& checked(const ReplayConfig& config) {
     throw Error("replay: action_dim must be in [0, 65535], got " +
                 std::to_string(config.action_dim));
   }
+  if (config.num_actions < 0 || config.num_actions > ReplayBuffer::kMaxActions) {
+    throw Error("replay: num_actions must be in [0, " + std::to_string(ReplayBuffer::kMaxActions) +
+                "], got " + std::to_string(config.num_actions));
+  }
   check_memory(config);
   return config;
 }
@@ -146,9 +150,9 @@ void ReplayBuffer::add(std::span<const float> observation, int action, float rew
     throw Error("replay: add() got a discrete action for a buffer of continuous actions (" +
                 std::to_string(config_.action_dim) + " values); use add_continuous()");
   }
-  if (action < 0 || action >= kMaxActions) {
+  if (action < 0 || action >= action_limit()) {
     throw Error("replay: action " + std::to_string(action) + " is outside [0, " +
-                std::to_string(kMaxActions) + ")");
+                std::to_string(action_limit()) + ")");
   }
   add_checked(observation, action, nullptr, reward, next_observation, terminated, truncated);
 }

@@ -47,6 +47,10 @@ struct ReplayConfig {
   // 0: discrete actions (an index, add()); > 0: continuous actions of this many floats
   // (add_continuous(), continuous_actions()), stored next to each slot (4 bytes per value).
   int action_dim = 0;
+  // Discrete buffers: the environment's number of actions, so an action outside [0,
+  // num_actions) is refused when added or loaded from a file (a learner uses it as a column
+  // index). 0: only the storage limit kMaxActions applies.
+  int num_actions = 0;
 };
 
 class ReplayBuffer {
@@ -59,8 +63,8 @@ class ReplayBuffer {
   // Stores a transition. `observation` must be the previous call's `next_observation` unless
   // the previous transition ended its episode (terminated or truncated); the next call then
   // starts a new episode. Bootstrapping should use `terminated` only. Throws arq::Error for a
-  // wrong size, an action outside [0, kMaxActions), a non-binary value in a binary buffer or a
-  // broken observation chain, leaving the buffer unchanged.
+  // wrong size, an action outside [0, num_actions) (or [0, kMaxActions)), a non-binary value in
+  // a binary buffer or a broken observation chain, leaving the buffer unchanged.
   void add(std::span<const float> observation, int action, float reward,
            std::span<const float> next_observation, bool terminated, bool truncated);
   // The same for a continuous-action buffer: `action` holds action_dim floats. add() throws on a
@@ -86,6 +90,8 @@ class ReplayBuffer {
   void sample_indices(std::mt19937_64& rng, std::span<int64_t> indices) const;
 
   int action(int64_t index) const;  // discrete buffers only
+  // Discrete actions lie in [0, action_limit()).
+  int action_limit() const { return config_.num_actions > 0 ? config_.num_actions : kMaxActions; }
   float reward(int64_t index) const;
   bool terminated(int64_t index) const;
   bool truncated(int64_t index) const;

@@ -185,7 +185,17 @@ void ReplayBuffer::load_from(const std::string& path) {
   size_ = header.size;
   // A last consistency check: the transition count must match the flags just read.
   int64_t transitions = 0;
-  for (int64_t index = begin_index(); index < end_; ++index) transitions += holds_transition(index);
+  for (int64_t index = begin_index(); index < end_; ++index) {
+    if (!holds_transition(index)) continue;
+    ++transitions;
+    // A stored action indexes the learner's Q columns: one the environment lacks would read
+    // and write outside them, whatever the checksums say.
+    if (config_.action_dim == 0 && action(index) >= action_limit()) {
+      throw fail("holds action " + std::to_string(action(index)) + " at position " +
+                 std::to_string(index) + ", outside the environment's [0, " +
+                 std::to_string(action_limit()) + ")");
+    }
+  }
   if (transitions != size_) {
     throw fail("header counts " + std::to_string(size_) + " transitions but the ring holds " +
                std::to_string(transitions));
