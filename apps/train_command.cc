@@ -1,15 +1,14 @@
 // arq train: one training run from a TOML preset plus overrides, into a run folder.
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
-#include <sstream>
 
 #include "apps/commands.h"
 #include "arq/agents/factory.h"
 #include "arq/core/error.h"
 #include "arq/core/text_io.h"
 #include "arq/train/checkpoint.h"
+#include "arq/train/resume_rules.h"
 #include "arq/train/train_config.h"
 #include "arq/train/trainer.h"
 
@@ -50,68 +49,18 @@ Config config_from_options(const TrainArgs& args) {
   return config;
 }
 
-// Every key of a resolved config with its value as Config::to_toml spells it.
-std::map<std::string, std::string> resolved_values(const Config& config) {
-  std::map<std::string, std::string> values;
-  std::istringstream lines(config.to_toml());
-  std::string line, section;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    if (line.front() == '[') {
-      section = line.substr(1, line.find(']') - 1);
-      continue;
-    }
-    const auto equals = line.find(" = ");
-    if (equals != std::string::npos)
-      values[section + "." + line.substr(0, equals)] = line.substr(equals + 3);
-  }
-  return values;
-}
-
-// A resumed run keeps the config it was started with (its folder's config.toml). Options may
-// repeat its values (so the command that started a run can continue it) but not change them;
-// only --total-steps may, to extend the run.
+// The config to continue the run in run_dir with (rules: arq/train/resume_rules.h). Any change
+// that is kept is recorded in config.toml at once, before the run goes on.
 Config resumed_run_config(const TrainArgs& args, const std::filesystem::path& run_dir) {
   const std::string saved_path = (run_dir / "config.toml").string();
   Config saved = make_train_config();
   saved.load_toml_file(saved_path);
-  const Config requested = config_from_options(args);
-  const auto saved_values = resolved_values(saved);
-  for (const auto& [key, value] : resolved_values(requested)) {
-    const std::string& source = requested.source(key);
-    if (source == "default" || source == "--total-steps") continue;
-    const auto it = saved_values.find(key);
-    const std::string saved_value = it == saved_values.end() ? "(unset)" : it->second;
-    if (value != saved_value) {
-      throw Error("--resume: " + key + " is " + saved_value + " in '" + saved_path + "' but " +
-                  source + " gives " + value +
-                  "; a resumed run keeps its own config (only --total-steps may change, to "
-                  "extend the run)");
-    }
-  }
-  if (args.total_steps.empty()) return saved;
-
-  const int64_t total = requested.get_int("run.total_steps");
-  if (total == saved.get_int("run.total_steps")) return saved;
-  // Checked before config.toml records the new total. A finished run extends like any other:
-  // its final checkpoint keeps the replay buffer.
-  if (const auto status = checkpoint_status(run_dir.string())) {
-    if (total <= status->steps_done) {
-      throw Error("--total-steps " + std::to_string(total) + ": the run in '" + run_dir.string() +
-                  "' has already done " + std::to_string(status->steps_done) +
-                  " steps; a run can only be extended (a larger total)");
-    }
-    if (!status->has_replay) {
-      throw Error("--total-steps " + std::to_string(total) + ": the checkpoint of the run in '" +
-                  run_dir.string() +
-                  "' has no replay buffer (deleted, or written by an older arq that kept none "
-                  "in final checkpoints), so the run cannot be extended exactly; start a new one");
-    }
-  }
-  saved.set("run.total_steps", total, "--total-steps");
-  // Recorded at once, so that a later plain --resume (say after a crash) keeps the new length.
-  write_file_atomic(saved_path, saved.to_toml());
-  return saved;
+  const Config resumed =
+      resumed_config(saved, saved_path, config_from_options(args), !args.total_steps.empty(),
+                     checkpoint_status(run_dir.string()), run_dir.string());
+  const std::string text = resumed.to_toml();
+  if (text != saved.to_toml()) write_file_atomic(saved_path, text);
+  return resumed;
 }
 
 void run_train(const TrainArgs& args) {
@@ -175,7 +124,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--runs-root", args->runs_root, "Parent of new run folders");
   cmd->add_flag("--resume", args->resume,
                 "Continue the run in --run-dir from its last checkpoint, with its own config.toml "
-                "(other options must match it; --total-steps extends the run)");
+                "(other options must match it; --total-steps extends the run; "
+                "run.checkpoint_frequency and run.log_frequency may change)");
   cmd->add_option("--stop-after", args->stop_after,
                   "Checkpoint and stop at the first episode end after this many steps");
   cmd->add_flag("--quiet", args->quiet, "No live progress line");

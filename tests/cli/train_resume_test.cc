@@ -97,6 +97,36 @@ TEST(TrainResume, ContinuesWithTheRunsOwnConfigAndEqualsAnUninterruptedRun) {
   fs::remove(preset);
 }
 
+// Checkpoint and log frequencies decide when files are written, not what is learned: a resume
+// may change them, the run stays bit-identical, and config.toml records the new values.
+TEST(TrainResume, CheckpointAndLogFrequenciesMayChangeAndTheRunStaysTheSame) {
+  const fs::path preset = write_tiny_preset();
+  const fs::path whole = temp_path("resume_freq_whole"), parts = temp_path("resume_freq_parts");
+  fs::remove_all(whole);
+  fs::remove_all(parts);
+  CommandResult result = run_arq(train(preset, whole, ""));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  result = run_arq(train(preset, parts, "--stop-after 500"));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+
+  result = run_arq("train --quiet --run-dir " + parts.string() +
+                   " --resume --set run.checkpoint_frequency=150 --set run.log_frequency=50");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string saved = arq::read_file((parts / "config.toml").string());
+  EXPECT_NE(saved.find("\ncheckpoint_frequency = 150\n"), std::string::npos) << saved;
+  EXPECT_NE(saved.find("\nlog_frequency = 50\n"), std::string::npos) << saved;
+  for (const char* file : {"episodes.csv", "eval.csv", "checkpoints/model_1200.safetensors"}) {
+    EXPECT_EQ(arq::read_file((whole / file).string()), arq::read_file((parts / file).string()))
+        << file;
+  }
+  // The denser log shows in metrics.csv: rows every 50 steps after the resume.
+  const std::string metrics = arq::read_file((parts / "metrics.csv").string());
+  EXPECT_NE(metrics.find("\n1150,"), std::string::npos) << metrics;
+  fs::remove_all(whole);
+  fs::remove_all(parts);
+  fs::remove(preset);
+}
+
 TEST(TrainResume, RepeatingTheStartingOptionsIsAcceptedAndTotalStepsExtends) {
   const fs::path preset = write_tiny_preset();
   const fs::path run = temp_path("resume_extend");

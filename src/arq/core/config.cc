@@ -364,6 +364,17 @@ const std::string& Config::source(const std::string& key) const {
   return entry(key).source;
 }
 
+std::vector<std::string> Config::keys() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& [key, e] : entries_) out.push_back(key);
+  return out;
+}
+
+std::string Config::value_text(const std::string& key) const {
+  return format_value(value(key));
+}
+
 std::string Config::to_toml() const {
   std::string out;
   std::string section;

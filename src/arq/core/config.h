@@ -55,6 +55,12 @@ class Config {
   // Where a key's value came from: "default", a file name, or "--set".
   const std::string& source(const std::string& key) const;
 
+  // Every declared key, sorted; a key's typed value; and that value as TOML spells it
+  // ("0.0003", "[64, 48]", "\"arq\"") for messages.
+  std::vector<std::string> keys() const;
+  const Value& value(const std::string& key) const { return entry(key).value; }
+  std::string value_text(const std::string& key) const;
+
   // The fully resolved config as TOML (sections sorted, each key with its value).
   std::string to_toml() const;
   // Every key with type, default and description, for `arq train --help-config`.
