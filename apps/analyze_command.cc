@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "apps/commands.h"
+#include "arq/analysis/pca_analysis.h"
 #include "arq/core/error.h"
-#include "arq/experiments/pca_analysis.h"
 
 namespace arq::cli {
 namespace {
@@ -30,15 +30,15 @@ void run_pca(const PcaArgs& args) {
   if (!(args.epsilon >= 0.0 && args.epsilon <= 1.0)) {
     throw Error("--epsilon must be in [0, 1], got " + std::to_string(args.epsilon));
   }
-  auto checkpoint = experiments::load_local_checkpoint(args.checkpoint, "arq analyze pca");
+  auto checkpoint = analysis::load_local_checkpoint(args.checkpoint, "arq analyze pca");
   const auto observations =
-      args.play ? experiments::play_observations(checkpoint, *args.play, args.epsilon, args.seed)
-                : experiments::read_rollout_observations(args.observations);
-  experiments::PcaAnalysisOptions options;
+      args.play ? analysis::play_observations(checkpoint, *args.play, args.epsilon, args.seed)
+                : analysis::read_rollout_observations(args.observations);
+  analysis::PcaAnalysisOptions options;
   options.layer = args.layer;
   options.out_dir = args.out;
   options.png = !args.no_png;
-  const auto result = experiments::analyze_pca(checkpoint, observations, options);
+  const auto result = analysis::analyze_pca(checkpoint, observations, options);
   const auto& s = result.summary;
   std::printf("%s %s at step %lld, layer %d, %lld states\n", s["agent"].get<std::string>().c_str(),
               s["env_id"].get<std::string>().c_str(), static_cast<long long>(checkpoint.step),

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "apps/commands.h"
+#include "arq/analysis/q_probe.h"
 #include "arq/core/text_io.h"
-#include "arq/experiments/q_probe.h"
 
 namespace arq::cli {
 namespace {
@@ -17,9 +17,9 @@ struct QArgs {
 };
 
 void run_q(const QArgs& args) {
-  auto checkpoint = experiments::load_local_checkpoint(args.checkpoint, "arq q");
-  const auto observations = experiments::read_rollout_observations(args.observations);
-  write_file_atomic(args.out, experiments::q_trace_jsonl(checkpoint, observations));
+  auto checkpoint = analysis::load_local_checkpoint(args.checkpoint, "arq q");
+  const auto observations = analysis::read_rollout_observations(args.observations);
+  write_file_atomic(args.out, analysis::q_trace_jsonl(checkpoint, observations));
   std::fprintf(stderr, "%s %s at step %lld: %lld observations -> %s\n",
                checkpoint.config.get_string("run.agent").c_str(),
                checkpoint.config.get_string("run.env").c_str(),

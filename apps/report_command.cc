@@ -5,13 +5,13 @@
 
 #include "apps/commands.h"
 #include "arq/core/config.h"
-#include "arq/experiments/report.h"
+#include "arq/report/report.h"
 
 namespace arq::cli {
 namespace {
 
-void run_report(const experiments::ReportOptions& options) {
-  const experiments::ReportResult result = experiments::write_report(options);
+void run_report(const report::ReportOptions& options) {
+  const report::ReportResult result = report::write_report(options);
   std::printf("%s", result.summary_markdown.c_str());
   std::printf("\nwrote %zu files to %s:", result.files.size(), options.out_dir.c_str());
   for (const auto& file : result.files) std::printf(" %s", file.c_str());
@@ -21,7 +21,7 @@ void run_report(const experiments::ReportOptions& options) {
 }  // namespace
 
 void add_report_command(CLI::App& app) {
-  auto options = std::make_shared<experiments::ReportOptions>();
+  auto options = std::make_shared<report::ReportOptions>();
   auto at_step = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("report", "Tables and learning curves from sweep or run folders");

@@ -9,18 +9,18 @@
 #include "apps/commands.h"
 #include "arq/core/error.h"
 #include "arq/core/text_io.h"
-#include "arq/experiments/local_sweep.h"
-#include "arq/experiments/manifest.h"
-#include "arq/experiments/mpi_sweep.h"
-#include "arq/experiments/run_state.h"
-#include "arq/experiments/slurm_script.h"
-#include "arq/experiments/sweep_spec.h"
+#include "arq/sweep/local_sweep.h"
+#include "arq/sweep/manifest.h"
+#include "arq/sweep/mpi_sweep.h"
+#include "arq/sweep/run_state.h"
+#include "arq/sweep/slurm_script.h"
+#include "arq/sweep/sweep_spec.h"
 
 namespace arq::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace arq::experiments;
+using namespace arq::sweep;
 
 struct SweepArgs {
   std::string source;  // sweep .toml or manifest .tsv

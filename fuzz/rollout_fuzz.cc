@@ -1,10 +1,10 @@
 // Rollout files written by `arq rollout` and read back by `arq analyze` (plain or gzip):
 // read_rollout_observations on the input written to a file.
-#include "arq/experiments/rollout_observations.h"
+#include "arq/analysis/rollout_observations.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace arq::experiments;
+  using namespace arq::analysis;
   static const std::filesystem::path path = arq::fuzz::scratch_dir() / "rollout.jsonl";
   arq::fuzz::write_bytes(path, arq::fuzz::as_text(data, size));
   arq::fuzz::allow_user_errors([&] {

@@ -2,12 +2,12 @@
 // its expansion into runs, as `arq sweep` does before it writes the manifest.
 #include <string>
 
-#include "arq/experiments/manifest.h"
-#include "arq/experiments/sweep_spec.h"
+#include "arq/sweep/manifest.h"
+#include "arq/sweep/sweep_spec.h"
 #include "fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace arq::experiments;
+  using namespace arq::sweep;
   // Like configs/sweeps/<name>.toml: presets named "../<preset>.toml" exist (with a total_steps).
   static const std::filesystem::path path = [] {
     const std::filesystem::path dir = arq::fuzz::scratch_dir();
