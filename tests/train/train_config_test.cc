@@ -22,6 +22,45 @@ TEST(TrainConfig, ResolvedTomlRoundTripsThroughTheSchema) {
   EXPECT_DOUBLE_EQ(again.get_double("optim.lr"), 0.000123);
 }
 
+// The local agents' option structs keep defaults for library users (tests, Python); the config
+// keys are the one declared source. Building the options from the default config must give the
+// structs' own defaults, so the two cannot drift apart.
+TEST(TrainConfig, LocalAgentStructDefaultsAreTheConfigDefaults) {
+  Config c = make_train_config();
+  c.set("run.agent", std::string("arq"), "test");
+  const EnvSpec breakout{"minatar/breakout-v1", {10, 10, 4}, 3, 0};
+  const local::LocalAgentOptions from_config = local::local_agent_options_from_config(c, breakout);
+  const local::LocalAgentOptions defaults;
+
+  const local::CellOptions& cell = from_config.stack.cell;
+  const local::CellOptions cell_defaults;
+  EXPECT_EQ(cell.kind, cell_defaults.kind);
+  EXPECT_EQ(cell.heads, cell_defaults.heads);
+  EXPECT_EQ(cell.goodness, cell_defaults.goodness);
+  EXPECT_EQ(cell.action_code, cell_defaults.action_code);
+  EXPECT_EQ(cell.action_conditioning, cell_defaults.action_conditioning);
+  EXPECT_EQ(cell.norm_order, cell_defaults.norm_order);
+
+  EXPECT_EQ(from_config.learner.gamma, defaults.learner.gamma);
+  EXPECT_EQ(from_config.learner.double_q, defaults.learner.double_q);
+  EXPECT_EQ(from_config.learner.loss, defaults.learner.loss);
+  EXPECT_EQ(from_config.learner.threads, defaults.learner.threads);
+  EXPECT_EQ(from_config.learner.adam.learning_rate, defaults.learner.adam.learning_rate);
+  EXPECT_EQ(from_config.learner.adam.b1, defaults.learner.adam.b1);
+  EXPECT_EQ(from_config.learner.adam.b2, defaults.learner.adam.b2);
+  EXPECT_EQ(from_config.learner.adam.eps, defaults.learner.adam.eps);
+  EXPECT_EQ(from_config.learner.adam.eps_root, defaults.learner.adam.eps_root);
+  EXPECT_EQ(from_config.learner.adam.max_grad_norm, defaults.learner.adam.max_grad_norm);
+
+  EXPECT_EQ(from_config.policy.q_layers, defaults.policy.q_layers);
+  EXPECT_EQ(from_config.policy.stale_context_on_random_steps,
+            defaults.policy.stale_context_on_random_steps);
+  EXPECT_EQ(from_config.context_window, defaults.context_window);
+  EXPECT_EQ(from_config.batch_size, defaults.batch_size);
+  // The widths have no struct default; the config's are the released ones.
+  EXPECT_EQ(from_config.stack.widths, (std::vector<int>{400, 200, 200}));
+}
+
 TEST(TrainConfig, EveryPresetLoads) {
   for (const char* preset :
        {"arq-minatar.toml", "ad-minatar.toml", "dqn-minatar.toml", "arq-minatar-cpu.toml",

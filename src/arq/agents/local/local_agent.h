@@ -11,6 +11,8 @@
 
 namespace arq::local {
 
+// Defaults for library users equal the config keys' (the declared source, train_config.cc;
+// tests/train/train_config_test.cc checks that they agree).
 struct LocalAgentOptions {
   StackOptions stack;
   LearnerOptions learner;
