@@ -62,9 +62,8 @@ void expect_error_naming(const std::string& arguments, const std::string& key) {
   EXPECT_NE(result.output.find(key), std::string::npos) << arguments << "\n" << result.output;
 }
 
-TEST(TrainResume, ContinuesWithTheRunsOwnConfigAndEqualsAnUninterruptedRun) {
-  const fs::path preset = write_tiny_preset();
-  const fs::path whole = temp_path("resume_whole"), parts = temp_path("resume_parts");
+// The same tiny run twice: `whole` trained to the end, `parts` stopped after 500 steps.
+void train_whole_and_stopped(const fs::path& preset, const fs::path& whole, const fs::path& parts) {
   fs::remove_all(whole);
   fs::remove_all(parts);
   CommandResult result = run_arq(train(preset, whole, ""));
@@ -72,6 +71,12 @@ TEST(TrainResume, ContinuesWithTheRunsOwnConfigAndEqualsAnUninterruptedRun) {
   result = run_arq(train(preset, parts, "--stop-after 500"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   ASSERT_NE(result.output.find("stopped early"), std::string::npos) << result.output;
+}
+
+TEST(TrainResume, ContinuesWithTheRunsOwnConfigAndEqualsAnUninterruptedRun) {
+  const fs::path preset = write_tiny_preset();
+  const fs::path whole = temp_path("resume_whole"), parts = temp_path("resume_parts");
+  ASSERT_NO_FATAL_FAILURE(train_whole_and_stopped(preset, whole, parts));
 
   // Options that change the run are refused, naming the key and the saved file.
   const std::string resume = "train --quiet --run-dir " + parts.string() + " --resume";
@@ -84,7 +89,7 @@ TEST(TrainResume, ContinuesWithTheRunsOwnConfigAndEqualsAnUninterruptedRun) {
   expect_error_naming(resume + " --total-steps 100", "already done");
 
   // The README's command: nothing but the folder.
-  result = run_arq(resume);
+  const CommandResult result = run_arq(resume);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("steps: 1200"), std::string::npos) << result.output;
   for (const char* file : {"metrics.csv", "episodes.csv", "eval.csv"}) {
@@ -102,15 +107,11 @@ TEST(TrainResume, ContinuesWithTheRunsOwnConfigAndEqualsAnUninterruptedRun) {
 TEST(TrainResume, CheckpointAndLogFrequenciesMayChangeAndTheRunStaysTheSame) {
   const fs::path preset = write_tiny_preset();
   const fs::path whole = temp_path("resume_freq_whole"), parts = temp_path("resume_freq_parts");
-  fs::remove_all(whole);
-  fs::remove_all(parts);
-  CommandResult result = run_arq(train(preset, whole, ""));
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  result = run_arq(train(preset, parts, "--stop-after 500"));
-  ASSERT_EQ(result.exit_code, 0) << result.output;
+  ASSERT_NO_FATAL_FAILURE(train_whole_and_stopped(preset, whole, parts));
 
-  result = run_arq("train --quiet --run-dir " + parts.string() +
-                   " --resume --set run.checkpoint_frequency=150 --set run.log_frequency=50");
+  const CommandResult result =
+      run_arq("train --quiet --run-dir " + parts.string() +
+              " --resume --set run.checkpoint_frequency=150 --set run.log_frequency=50");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const std::string saved = arq::read_file((parts / "config.toml").string());
   EXPECT_NE(saved.find("\ncheckpoint_frequency = 150\n"), std::string::npos) << saved;
