@@ -268,7 +268,7 @@ class PythonAgent {
       replay::ReplayConfig config;
       config.capacity = run_.config.get_int("replay.capacity");
       config.obs_shape = spec().obs_shape;
-      config.binary_observations = spec().id.rfind("minatar/", 0) == 0;
+      config.binary_observations = spec().binary_observations;
       config.action_dim = run_.agent->continuous_actions() ? spec().action_dim : 0;
       config.num_actions = run_.agent->continuous_actions() ? 0 : spec().num_actions;
       auto buffer = std::make_unique<replay::ReplayBuffer>(config);

@@ -118,6 +118,10 @@ TEST(DmcIds, RegistryBuildsTasksAndWrappers) {
   EXPECT_EQ(steps + 1, 500);
   EXPECT_EQ(make_env("dmc/walker-run:bangbang:repeat4")->spec().id,
             "dmc/walker-run:bangbang:repeat4");
+  // Only MinAtar's 0/1 channels are stored as bits by replay.
+  EXPECT_FALSE(both->spec().binary_observations);
+  EXPECT_TRUE(make_env("minatar/breakout-v1")->spec().binary_observations);
+  EXPECT_TRUE(make_env("minatar/seaquest-v0")->spec().binary_observations);
 }
 
 TEST(DmcIds, UnknownTasksAndSuffixesAreNamed) {

@@ -14,6 +14,8 @@ struct EnvSpec {
   std::vector<int> obs_shape;  // MinAtar: {10, 10, C} in (y, x, channel) order
   int num_actions = 0;         // discrete action count; 0 for continuous control
   int action_dim = 0;          // continuous action dimension; 0 for discrete
+  // Every observation value is 0 or 1 (MinAtar's channels), so replay can store them as bits.
+  bool binary_observations = false;
   int obs_size() const {
     int size = 1;
     for (int d : obs_shape) size *= d;

@@ -280,7 +280,7 @@ void Trainer::build_agent(const AgentFactory& make_agent) {
   replay::ReplayConfig replay_config;
   replay_config.capacity = options_.replay_capacity;
   replay_config.obs_shape = spec_.obs_shape;
-  replay_config.binary_observations = spec_.id.starts_with("minatar/");  // 0/1 channels
+  replay_config.binary_observations = spec_.binary_observations;
   replay_config.action_dim = continuous_ ? spec_.action_dim : 0;
   replay_config.num_actions = continuous_ ? 0 : spec_.num_actions;
   // Refuses a capacity beyond the machine's memory.

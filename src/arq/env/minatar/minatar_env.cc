@@ -27,6 +27,7 @@ MinAtarEnv::MinAtarEnv(const MinAtarConfig& config)
   }
   spec_.id = "minatar/" + config.game + (config.minimal_action_set ? "-v1" : "-v0");
   spec_.obs_shape = {kGridSize, kGridSize, game_->num_channels()};
+  spec_.binary_observations = true;
 }
 
 void MinAtarEnv::reset(std::optional<uint32_t> seed) {
