@@ -10,6 +10,7 @@
 #include "arq/agents/local/layer_stack.h"
 #include "arq/agents/local/local_cell.h"
 #include "arq/core/error.h"
+#include "isa_levels.h"
 
 namespace arq::local {
 namespace {
@@ -36,10 +37,13 @@ nn::Matrix random_matrix(std::mt19937& rng, int rows, int cols) {
   return m;
 }
 
-TEST(SparseColumnsTest, ProductsEqualTheDenseProductsOfTheBlock) {
+class SparseColumnsAtEachLevel : public test::AtEachIsaLevel {};
+
+TEST_P(SparseColumnsAtEachLevel, ProductsEqualTheDenseProductsOfTheBlock) {
   std::mt19937 rng(4);
-  // Widths that exercise 4-, 2- and 1-vector tiles and the scalar tail; values not only 0/1.
-  for (const int n : {5, 8, 16, 37, 75}) {
+  // Widths that exercise 4-, 2- and 1-vector tiles of 8 and of 16 floats, the scalar tail and
+  // the masked last vector; values not only 0/1.
+  for (const int n : {5, 8, 16, 37, 75, 100, 130}) {
     nn::Matrix x = mixed_input(rng, 7, 30, 4, 21, 0.2);
     x(2, 9) = -2.5f;
     SparseColumns columns;
@@ -68,6 +72,34 @@ TEST(SparseColumnsTest, ProductsEqualTheDenseProductsOfTheBlock) {
     columns.transpose_multiply(grad_out, grad_w);  // overwrites, NaN included
     const nn::Matrix expected_grad = block.transpose() * grad_out;
     EXPECT_LT((grad_w - expected_grad).cwiseAbs().maxCoeff(), 1e-4f) << "n = " << n;
+  }
+}
+
+ARQ_INSTANTIATE_AT_EACH_ISA_LEVEL(SparseColumnsAtEachLevel);
+
+// Every level adds the same terms in the same order with one multiply-add each: same bits.
+TEST(SparseColumnsTest, EveryLevelGivesTheSameBits) {
+  std::mt19937 rng(5);
+  const nn::Matrix x = mixed_input(rng, 9, 40, 3, 33, 0.15);
+  SparseColumns columns;
+  columns.gather(x, 3, 33);
+  for (const int n : {7, 48, 100, 515}) {
+    const nn::Matrix w = random_matrix(rng, 33, n), start = random_matrix(rng, 9, n);
+    const nn::Matrix grad_out = random_matrix(rng, 9, n);
+    std::vector<nn::Matrix> outs, grads;
+    for (const IsaLevel level : all_isa_levels()) {
+      if (!cpu_supports(level)) continue;
+      const ScopedIsaLevel scoped(level);
+      nn::Matrix out = start, grad_w(33, n);
+      columns.multiply_accumulate(w, out, 0, 9);
+      columns.transpose_multiply(grad_out, grad_w);
+      outs.push_back(out);
+      grads.push_back(grad_w);
+    }
+    for (size_t i = 1; i < outs.size(); ++i) {
+      EXPECT_EQ(outs[i], outs[0]) << "n = " << n;
+      EXPECT_EQ(grads[i], grads[0]) << "n = " << n;
+    }
   }
 }
 

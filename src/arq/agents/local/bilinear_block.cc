@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "arq/agents/local/bilinear_block_kernels.h"
 #include "arq/agents/local/vec8.h"
 #include "arq/core/error.h"
 #include "arq/core/isa.h"
@@ -15,6 +16,13 @@ constexpr int kMaxHeads = 64;
 // Rows whose gradients are gathered before one pass over grad_z1 (a K×kRowBlock by
 // kRowBlock×H product), so grad_z1 is loaded and stored once per block instead of per row.
 constexpr int kRowBlock = 8;
+// Rows and saved rows are padded to whole 16-float vectors, which the AVX-512 kernels need; the
+// 8-float code runs over the first ceil(hidden / 8) vectors only.
+constexpr int kStrideMultiple = 16;
+
+int padded_stride(int hidden) {
+  return (hidden + kStrideMultiple - 1) / kStrideMultiple * kStrideMultiple;
+}
 
 // What every row loop reads. kHeads > 0 fixes the head count at compile time (the released
 // K = 8) so the rank-K sums unroll and the broadcasts stay in registers.
@@ -235,26 +243,31 @@ void backward_paper_row(const Rows& rows, const PaperRowInputs& in, const float*
 BilinearBlock::BilinearBlock(int heads, int hidden, int max_rows, NormOrder order)
     : heads_(heads),
       hidden_(hidden),
-      stride_(padded_width(hidden)),
+      stride_(padded_stride(hidden)),
       vectors_(padded_width(hidden) / kLanes),
       max_rows_(max_rows),
       order_(order),
-      z1_(static_cast<size_t>(heads) * padded_width(hidden), 0.0f),
+      z1_(static_cast<size_t>(heads) * padded_stride(hidden), 0.0f),
       head_mean_(heads, 0.0f),
       gram_(static_cast<size_t>(heads) * heads, 0.0f),
       sigma_(max_rows, 0.0f),
       inv_scale_(max_rows, 0.0f),
-      h_(padded_width(hidden), 0.0f),
-      scaled_h_(padded_width(hidden), 0.0f),
-      row_a_(padded_width(hidden), 0.0f),
-      row_b_(padded_width(hidden), 0.0f),
-      block_(static_cast<size_t>(kRowBlock) * padded_width(hidden), 0.0f),
-      column_sum_(padded_width(hidden), 0.0f) {
+      h_(padded_stride(hidden), 0.0f),
+      scaled_h_(padded_stride(hidden), 0.0f),
+      row_a_(padded_stride(hidden), 0.0f),
+      row_b_(padded_stride(hidden), 0.0f),
+      block_(static_cast<size_t>(kRowBlock) * padded_stride(hidden), 0.0f),
+      column_sum_(padded_stride(hidden), 0.0f) {
   if (heads <= 0 || heads > kMaxHeads || hidden <= 0 || max_rows <= 0) {
     throw Error("BilinearBlock: need 1 <= heads <= " + std::to_string(kMaxHeads) +
                 ", hidden > 0 and max_rows > 0, got heads=" + std::to_string(heads) +
                 " hidden=" + std::to_string(hidden) + " max_rows=" + std::to_string(max_rows));
   }
+}
+
+bool BilinearBlock::uses_row_lanes(int rows) const {
+  return order_ == NormOrder::kCode && rows >= detail::kMinRowsForRowLanes &&
+         active_isa_level() == IsaLevel::kAvx512;
 }
 
 Vec8 BilinearBlock::tail_mask() const {
@@ -339,8 +352,26 @@ void BilinearBlock::forward(const float* z2, int z2_stride, int rows, const floa
                 "], got " + std::to_string(rows));
   }
   load_h(h);
-  if (order_ == NormOrder::kCode && saved != nullptr && saved_normalised_.empty()) {
+  if (order_ == NormOrder::kCode && saved != nullptr && saved_normalised_.empty() &&
+      !uses_row_lanes(rows)) {
     saved_normalised_.resize(static_cast<size_t>(max_rows_) * stride_);  // first use only
+  }
+  tiles_saved_ = false;
+  if (uses_row_lanes(rows)) {
+    run_at_isa_level([&] { compute_row_scales(z2, z2_stride, rows); });
+    if (saved != nullptr && tanh_tiles_.empty()) {  // first use only
+      const size_t size = static_cast<size_t>(max_rows_ + detail::kTileLanes - 1) /
+                          detail::kTileLanes * detail::kTileLanes * stride_;
+      tanh_tiles_.resize(size);
+      normalised_tiles_.resize(size);
+      tile_scratch_.resize(static_cast<size_t>(detail::kTileLanes) * stride_);
+    }
+    tiles_saved_ = saved != nullptr;
+    detail::bilinear_code_forward_avx512({z1_.data(), stride_, heads_, hidden_, z2, z2_stride, rows,
+                                          inv_scale_.data(), h_.data(), y,
+                                          tiles_saved_ ? tanh_tiles_.data() : nullptr,
+                                          tiles_saved_ ? normalised_tiles_.data() : nullptr});
+    return;
   }
   // The row loops at the active ISA level (AVX-512: the same code without register spills).
   run_at_isa_level([&] { forward_rows(z2, z2_stride, rows, y, saved); });
@@ -397,6 +428,17 @@ void BilinearBlock::backward(const float* z2, int z2_stride, int rows, const flo
   load_h(h);
   std::fill(grad_z1, grad_z1 + static_cast<size_t>(heads_) * stride_, 0.0f);
   if (order_ == NormOrder::kCode) {
+    if (saved != nullptr && tiles_saved_ && uses_row_lanes(rows)) {
+      // The forward pass kept its rows as tiles and left the row scales.
+      std::fill(column_sum_.begin(), column_sum_.end(), 0.0f);
+      detail::bilinear_code_backward_avx512(
+          {z1_.data(), stride_, heads_, hidden_, z2, z2_stride, rows, inv_scale_.data(),
+           sigma_.data(), head_mean_.data(), h_.data(), grad_y, tanh_tiles_.data(),
+           normalised_tiles_.data(), tile_scratch_.data(), grad_z1, grad_z2, grad_z2_stride,
+           column_sum_.data()});
+      for (int j = 0; j < hidden_; ++j) grad_h[j] += column_sum_[j];
+      return;
+    }
     // With saved tanh rows the forward pass just ran on these inputs and left the row scales.
     if (saved == nullptr) compute_row_scales(z2, z2_stride, rows);
     run_at_isa_level([&] {

@@ -17,8 +17,10 @@
 // H columns.
 //
 // backward() differentiates all of it for the same inputs. A block owns its scratch; use one
-// block per thread. The row loops run at arq::active_isa_level() (core/isa.h): AVX-512 CPUs
-// run a copy of the same 256-bit code compiled with AVX-512's 32 vector registers.
+// block per thread. The row loops run at arq::active_isa_level() (core/isa.h): at AVX-512 the
+// code-order forward of 8 or more rows is its own kernel with one row per vector lane
+// (bilinear_block_avx512.cc); the rest is a copy of the same 256-bit code compiled with
+// AVX-512's 32 vector registers.
 #include <vector>
 
 #include "arq/agents/local/cell_options.h"
@@ -36,7 +38,7 @@ class BilinearBlock {
   int heads() const { return heads_; }
   int hidden() const { return hidden_; }
   int max_rows() const { return max_rows_; }
-  // Row stride of z1() and of saved tanh rows: hidden rounded up to whole vectors.
+  // Row stride of z1() and of saved tanh rows: hidden rounded up to a multiple of 16.
   int stride() const { return stride_; }
 
   // Z1 [heads, hidden] with row stride stride(): write it, then call prepare(). The padding
@@ -52,7 +54,8 @@ class BilinearBlock {
 
   // y[g] for g < rows, where Z2[k, g] = z2[k·z2_stride + g] and h has length hidden.
   // saved (optional, rows × stride()) receives the tanh values so backward() can skip them
-  // (code order: the block also keeps the values before the tanh).
+  // (code order: the block also keeps the values before the tanh; where the AVX-512 kernels run
+  // it, the block keeps both itself, in their layout, and leaves `saved` unwritten).
   void forward(const float* z2, int z2_stride, int rows, const float* h, float* y,
                float* saved = nullptr);
 
@@ -69,6 +72,8 @@ class BilinearBlock {
                 const float* saved = nullptr);
 
  private:
+  // Whether the code-order rows run in the AVX-512 kernels with one row per vector lane.
+  bool uses_row_lanes(int rows) const;
   Vec8 tail_mask() const;  // 1 for the valid lanes of the last vector of a row, 0 for padding
   void load_h(const float* h);
   void forward_rows(const float* z2, int z2_stride, int rows, float* y, float* saved);
@@ -99,6 +104,10 @@ class BilinearBlock {
   // [max_rows, stride] rows before the tanh, kept with `saved` (code order; allocated on the
   // first forward that saves).
   std::vector<float> saved_normalised_;
+  // The AVX-512 code-order kernels keep t and n as row tiles instead of `saved` rows
+  // (bilinear_block_kernels.h; allocated on the first forward that saves).
+  std::vector<float> tanh_tiles_, normalised_tiles_, tile_scratch_;
+  bool tiles_saved_ = false;  // the last forward() kept tiles
   float sum_scaled_h_ = 0.0f, bias_dot_h_ = 0.0f;
 };
 

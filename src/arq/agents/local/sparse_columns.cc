@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "arq/agents/local/sparse_columns_kernels.h"
 #include "arq/agents/local/vec8.h"
 #include "arq/core/isa.h"
 
@@ -128,6 +129,17 @@ void SparseColumns::multiply_accumulate(const nn::ConstMatrixRef& w, nn::MatrixR
   const float* w_data = w.data();
   float* out_data = out.data();
   const std::ptrdiff_t out_stride = out.outerStride();
+  if (active_isa_level() == IsaLevel::kAvx512) {
+    for (int first = 0; first < columns; first += chunk) {
+      const int n = std::min(chunk, columns - first);
+      for (int b = first_row; b < end_row; ++b) {
+        detail::sparse_accumulate_row_avx512(out_data + b * out_stride + first, w_data + first,
+                                             stride, column_.data(), value_.data(), row_start_[b],
+                                             row_start_[b + 1], n);
+      }
+    }
+    return;
+  }
   run_at_isa_level([&] {
     for (int first = 0; first < columns; first += chunk) {
       const int n = std::min(chunk, columns - first);
@@ -148,6 +160,19 @@ void SparseColumns::transpose_multiply(const nn::ConstMatrixRef& grad_out,
   const float* grad_out_data = grad_out.data();
   float* grad_w_data = grad_w.data();
   const std::ptrdiff_t grad_w_stride = grad_w.outerStride();
+  if (active_isa_level() == IsaLevel::kAvx512) {
+    for (int first = 0; first < columns; first += chunk) {
+      const int n = std::min(chunk, columns - first);
+      for (int c = 0; c < width_; ++c) {
+        float* target = grad_w_data + c * grad_w_stride + first;
+        std::fill(target, target + n, 0.0f);
+        detail::sparse_accumulate_row_avx512(target, grad_out_data + first, stride, row_of_.data(),
+                                             column_value_.data(), column_start_[c],
+                                             column_start_[c + 1], n);
+      }
+    }
+    return;
+  }
   run_at_isa_level([&] {
     for (int first = 0; first < columns; first += chunk) {
       const int n = std::min(chunk, columns - first);
