@@ -82,16 +82,23 @@ void Bf16Panels::pack(const ConstMatrixRef& b) {
   const std::int64_t panels = (cols_ + kBf16PanelColumns - 1) / kBf16PanelColumns;
   panel_words_ = pairs * kBf16PanelColumns;
   words_.resize(static_cast<size_t>(panels * panel_words_));
-  for (std::int64_t panel = 0; panel < panels; ++panel) {
-    std::uint32_t* out = words_.data() + panel * panel_words_;
-    const std::int64_t j0 = panel * kBf16PanelColumns;
-    const std::int64_t valid = std::min<std::int64_t>(kBf16PanelColumns, cols_ - j0);
-    for (std::int64_t p = 0; p < pairs; ++p) {
-      const float* even = b.data() + 2 * p * b.outerStride() + j0;
-      const float* odd = 2 * p + 1 < rows_ ? even + b.outerStride() : nullptr;
-      std::uint32_t* target = out + p * kBf16PanelColumns;
+  // Row pair by row pair, so that B is read in order; full panels in a loop that vectorises.
+  for (std::int64_t p = 0; p < pairs; ++p) {
+    const float* even = b.data() + 2 * p * b.outerStride();
+    const bool has_odd = 2 * p + 1 < rows_;
+    const float* odd = has_odd ? even + b.outerStride() : even;
+    for (std::int64_t panel = 0; panel < panels; ++panel) {
+      std::uint32_t* target = words_.data() + panel * panel_words_ + p * kBf16PanelColumns;
+      const std::int64_t j0 = panel * kBf16PanelColumns;
+      const std::int64_t valid = std::min<std::int64_t>(kBf16PanelColumns, cols_ - j0);
+      if (valid == kBf16PanelColumns && has_odd) {
+        for (std::int64_t j = 0; j < kBf16PanelColumns; ++j) {
+          target[j] = detail::bf16_pair(even[j0 + j], odd[j0 + j]);
+        }
+        continue;
+      }
       for (std::int64_t j = 0; j < kBf16PanelColumns; ++j) {
-        target[j] = j < valid ? detail::bf16_pair(even[j], odd != nullptr ? odd[j] : 0.0f) : 0u;
+        target[j] = j < valid ? detail::bf16_pair(even[j0 + j], has_odd ? odd[j0 + j] : 0.0f) : 0u;
       }
     }
   }
