@@ -11,6 +11,7 @@ std::string version_text() {
     if (!cpu_supports(level)) continue;
     supported += (supported.empty() ? "" : ", ") + std::string(isa_name(level));
   }
+  if (cpu_supports_avx512_bf16()) supported += ", avx512_bf16";  // nn.precision = bf16's kernel
   return "arq " + std::string(info.version) + " (commit " + std::string(info.git_commit) + ", " +
          std::string(info.build_type) + ", " + std::string(info.compiler) + ", compiled for " +
          std::string(info.simd) + "; kernels: " + std::string(isa_name(active_isa_level())) +

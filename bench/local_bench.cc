@@ -17,6 +17,8 @@
 #include "arq/agents/local/local_learner.h"
 #include "arq/core/isa.h"
 #include "arq/env/registry.h"
+#include "arq/nn/gemm_bf16.h"
+#include "arq/nn/precision.h"
 #include "arq/replay/replay_buffer.h"
 
 namespace arq::local {
@@ -32,6 +34,7 @@ struct UpdateCase {
   ActionCode code;
   bool binary_observations;  // MinAtar: 0/1 with a few percent set
   int threads = 1;
+  nn::Precision precision = nn::Precision::kFp32;
 };
 
 StackOptions stack_options(const UpdateCase& c) {
@@ -40,6 +43,7 @@ StackOptions stack_options(const UpdateCase& c) {
   options.widths = c.widths;
   options.cell = c.kind == CellKind::kArq ? CellOptions::arq(0, c.actions, c.code)
                                           : CellOptions::ad(0, c.actions);
+  options.cell.precision = c.precision;
   return options;
 }
 
@@ -106,6 +110,12 @@ std::string level_label(int threads) {
          (threads == 1 ? " thread" : " threads");
 }
 
+// ", bf16 (avx512_bf16)" when the large products are bf16 (nn/gemm_bf16.h).
+std::string precision_label(nn::Precision precision) {
+  if (precision == nn::Precision::kFp32) return "";
+  return ", bf16 (" + std::string(nn::bf16_kernel_name(nn::active_bf16_kernel())) + ")";
+}
+
 void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
   const StackOptions options = stack_options(c);
   LearnerOptions learner_options;
@@ -132,7 +142,7 @@ void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
     const auto metrics = learner.update(batch);
     benchmark::DoNotOptimize(metrics.data());
   }
-  state.SetLabel(level_label(c.threads));
+  state.SetLabel(level_label(c.threads) + precision_label(c.precision));
   const double model = model_macs(options, kBatch, kWindow);
   state.counters["GFLOP/s(model)"] =
       benchmark::Counter(2.0 * model * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
@@ -155,6 +165,17 @@ void BM_LocalUpdate(benchmark::State& state, UpdateCase c) {
 
 BENCHMARK_CAPTURE(BM_LocalUpdate, arq_breakout,
                   UpdateCase{400, 3, {400, 200, 200}, CellKind::kArq, ActionCode::kOneHot, true})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(BM_LocalUpdate, arq_breakout_bf16,
+                  UpdateCase{400,
+                             3,
+                             {400, 200, 200},
+                             CellKind::kArq,
+                             ActionCode::kOneHot,
+                             true,
+                             1,
+                             nn::Precision::kBf16})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 BENCHMARK_CAPTURE(BM_LocalUpdate, arq_seaquest,
@@ -187,11 +208,13 @@ BENCHMARK_CAPTURE(BM_LocalUpdate, ad_breakout,
 constexpr int kPresetTrainFrequency = 4;
 constexpr double kPresetSteps = 1e6;
 
-LocalAgentOptions cpu_preset_options(int observation_size, int actions) {
+LocalAgentOptions cpu_preset_options(int observation_size, int actions,
+                                     nn::Precision precision = nn::Precision::kFp32) {
   LocalAgentOptions o;
   o.stack.widths = {64, 48, 48};
   o.stack.observation_size = observation_size;
   o.stack.cell = CellOptions::arq(0, actions, ActionCode::kOneHot);
+  o.stack.cell.precision = precision;
   o.learner.adam.learning_rate = 1e-4f;
   o.learner.adam.max_grad_norm = 1.0f;
   o.batch_size = 64;
@@ -241,9 +264,9 @@ const RandomPlay& breakout_random_play() {
   return play;
 }
 
-void BM_CpuPresetUpdate(benchmark::State& state) {
+void cpu_preset_update(benchmark::State& state, nn::Precision precision) {
   const RandomPlay& play = breakout_random_play();
-  LocalAgent agent(cpu_preset_options(play.observation_size, play.actions));
+  LocalAgent agent(cpu_preset_options(play.observation_size, play.actions, precision));
   std::mt19937_64 rng(1);
   for (int i = 0; i < 3; ++i) agent.update(*play.replay, rng);  // buffers reach steady size
   // A run spends all but its first ~1,700 updates with Adam's bias corrections at exactly 1.
@@ -257,7 +280,7 @@ void BM_CpuPresetUpdate(benchmark::State& state) {
     benchmark::DoNotOptimize(metrics.size());
   }
   const LocalAgentOptions options = cpu_preset_options(play.observation_size, play.actions);
-  state.SetLabel(level_label(options.learner.threads));
+  state.SetLabel(level_label(options.learner.threads) + precision_label(precision));
   size_t nonzeros = 0;
   for (const float v : play.observations) nonzeros += v != 0.0f;
   const double per_row = static_cast<double>(nonzeros) / play.episode_start.size();
@@ -273,7 +296,15 @@ void BM_CpuPresetUpdate(benchmark::State& state) {
       kPresetTrainFrequency / kPresetSteps,
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
+void BM_CpuPresetUpdate(benchmark::State& state) {
+  cpu_preset_update(state, nn::Precision::kFp32);
+}
 BENCHMARK(BM_CpuPresetUpdate)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+// The same with nn.precision = bf16.
+void BM_CpuPresetUpdateBf16(benchmark::State& state) {
+  cpu_preset_update(state, nn::Precision::kBf16);
+}
+BENCHMARK(BM_CpuPresetUpdateBf16)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // One greedy step of the training policy (batch 1: every layer, every action, context update)
 // on consecutive observations of the recorded play, resetting the context at episode starts.

@@ -12,6 +12,7 @@
 #include "arq/nn/conv3x3.h"
 #include "arq/nn/gemm.h"
 #include "arq/nn/gemm_backends.h"
+#include "arq/nn/gemm_bf16.h"
 #include "arq/nn/linear.h"
 #include "arq/nn/loss.h"
 #include "arq/nn/rmsprop.h"
@@ -91,6 +92,57 @@ void gemm_shapes(benchmark::internal::Benchmark* bench) {
   }
 }
 BENCHMARK(BM_Gemm)->Apply(gemm_shapes);
+
+enum Bf16Case : int64_t { kFp32 = 0, kBf16Packed = 1, kBf16PerCall = 2, kBf16Emulated = 3 };
+
+// The local agents' large products in both precisions: C[M×N] = op(A)·B. Args: M, K, N,
+// transpose_a, case (0: fp32 nn::gemm; 1: bf16 with B packed once, as the weights are; 2: bf16
+// with B rounded and packed per call, as the weight gradients' dL/dZ are; 3: as 1 with the
+// emulation). The label names the kernel.
+void BM_GemmBf16(benchmark::State& state) {
+  const Eigen::Index m = state.range(0), k = state.range(1), n = state.range(2);
+  const bool ta = state.range(3) != 0;
+  const auto which = static_cast<Bf16Case>(state.range(4));
+  Rng rng(1);
+  const Matrix a = ta ? random_matrix(k, m, rng) : random_matrix(m, k, rng);
+  const Matrix b = random_matrix(k, n, rng);
+  const Transpose t = ta ? Transpose::kYes : Transpose::kNo;
+  Matrix c = Matrix::Zero(m, n);
+  Bf16Panels panels;
+  panels.pack(b);
+  const Bf16Kernel kernel = which == kBf16Emulated ? Bf16Kernel::kEmulated : active_bf16_kernel();
+  for (auto _ : state) {
+    if (which == kFp32) {
+      gemm(a, t, b, Transpose::kNo, c);
+    } else if (which == kBf16PerCall) {
+      gemm_bf16(a, t, b, c);
+    } else {
+      detail::gemm_bf16_with(kernel, a, t, panels, c, 1.0f, 0.0f);
+    }
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(which == kFp32 ? "fp32 " + std::string(isa_name(active_isa_level()))
+                                : std::string("bf16 ") + bf16_kernel_name(kernel));
+  set_gflops(state, 2.0 * m * k * n);
+}
+
+// Paper-scale Breakout (B = 512, H = 400/200/200, K = 8: the dense depth of layer 0 is 600, of
+// layer 1 800) and the CPU preset (B = 64, H = 64/48/48: depths 112 and 160): X·W_h, X·W_1,
+// and the weight gradient Xᵀ·dZ.
+void gemm_bf16_shapes(benchmark::internal::Benchmark* bench) {
+  bench->ArgNames({"M", "K", "N", "tA", "case"});
+  const int64_t shapes[][4] = {{512, 600, 400, 0},  {512, 600, 3200, 0}, {512, 800, 1600, 0},
+                               {600, 512, 3200, 1}, {64, 112, 64, 0},    {64, 112, 512, 0},
+                               {64, 160, 384, 0},   {112, 64, 512, 1}};
+  for (const auto& s : shapes) {
+    for (int64_t which : {kFp32, kBf16Packed, kBf16PerCall}) {
+      bench->Args({s[0], s[1], s[2], s[3], which});
+    }
+  }
+  bench->Args({512, 600, 3200, 0, kBf16Emulated});
+}
+BENCHMARK(BM_GemmBf16)->Apply(gemm_bf16_shapes);
 
 // MinAtar's DQN on a 10x10xC observation with A actions.
 struct Dqn {

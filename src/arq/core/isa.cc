@@ -95,6 +95,11 @@ bool cpu_supports(IsaLevel level) {
   return false;
 }
 
+bool cpu_supports_avx512_bf16() {
+  __builtin_cpu_init();
+  return cpu_supports(IsaLevel::kAvx512) && __builtin_cpu_supports("avx512bf16");
+}
+
 IsaLevel widest_supported_isa_level() {
   IsaLevel widest = IsaLevel::kAvx2;
   for (const IsaLevel level : all_isa_levels()) {

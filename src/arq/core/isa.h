@@ -30,6 +30,10 @@ std::string isa_level_names();
 
 // Whether this CPU (and the OS, for the wider registers' state) runs the level.
 bool cpu_supports(IsaLevel level);
+// avx512_bf16 (VDPBF16PS: Zen 4/5, Cooper Lake, Sapphire Rapids) with AVX-512 F/BW/DQ/VL: a
+// capability next to the levels rather than a level, since it speeds up only the bf16 products
+// (nn/gemm_bf16.h), whose results do not depend on it.
+bool cpu_supports_avx512_bf16();
 // The widest level the CPU supports.
 IsaLevel widest_supported_isa_level();
 

@@ -83,6 +83,10 @@ Config make_train_config() {
   c.declare("nn.isa", std::string("auto"),
             "instruction set of the hot kernels: auto (env ARQ_ISA, else the widest the CPU has) "
             "| avx2 | avx512 (results repeat per level)");
+  c.declare("nn.precision", std::string("fp32"),
+            "local agents' large products: fp32 | bf16 (bf16 operands, fp32 accumulation, fp32 "
+            "weights and Adam; VDPBF16PS where the CPU has avx512_bf16, else emulated bit for "
+            "bit)");
   // DQN (MinAtar's reference network).
   c.declare("dqn.conv_channels", int64_t{16}, "3x3 conv output channels", R::at_least(1));
   c.declare("dqn.hidden", int64_t{128}, "fully connected width", R::at_least(1));

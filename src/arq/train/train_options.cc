@@ -36,6 +36,12 @@ TrainOptions TrainOptions::from_config(const Config& c) {
   o.replay_capacity = c.get_int("replay.capacity");
   o.isa = c.get_string("nn.isa");
   o.local_threads = c.get_int("local.threads");
+  o.precision = nn::parse_precision_or_throw(c.get_string("nn.precision"), "config nn.precision");
+  if (o.precision != nn::Precision::kFp32 && !o.local_agent()) {
+    throw Error("config nn.precision: " + std::string(nn::precision_name(o.precision)) +
+                " applies to the local agents (arq, ad) only; run.agent '" + o.agent +
+                "' computes in fp32");
+  }
   return o;
 }
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "arq/nn/precision.h"
+
 #include "arq/core/config.h"
 #include "arq/env/registry.h"
 #include "arq/train/evaluation.h"
@@ -49,6 +51,8 @@ struct TrainOptions {
   // nn.isa and, for the local agents, local.threads: what makes bits depend on the machine
   std::string isa;
   int64_t local_threads = 0;
+  // nn.precision: bf16 is for the local agents only; a run keeps the precision it started with
+  nn::Precision precision = nn::Precision::kFp32;
 
   static TrainOptions from_config(const Config& config);
 

@@ -1,4 +1,6 @@
 #include "arq/train/trainer.h"
+#include "arq/nn/gemm_bf16.h"
+#include "arq/nn/precision.h"
 
 #include <algorithm>
 #include <chrono>
@@ -148,6 +150,7 @@ class Trainer {
 
  private:
   void refuse_impossible_resume() const;
+  void refuse_other_precision() const;
   void build_agent(const AgentFactory& make_agent);
   void start();
   void resume();
@@ -248,6 +251,7 @@ void Trainer::refuse_impossible_resume() const {
     throw Error("run folder '" + dir_ + "' already holds a run; use --resume to continue it");
   }
   if (!resuming_) return;
+  refuse_other_precision();
   const int64_t total = options_.total_steps;
   const CheckpointStatus status = *checkpoint_status(dir_);
   if (status.finished && status.steps_done == total) {
@@ -258,6 +262,24 @@ void Trainer::refuse_impossible_resume() const {
     throw Error("--resume: run.total_steps is " + std::to_string(total) + " but the run in '" +
                 dir_ + "' has already done " + std::to_string(status.steps_done) +
                 " steps; a run can only be extended (a larger total)");
+  }
+}
+
+// A run continues in the precision it started with (run.json; runs from before nn.precision
+// existed are fp32): the other one would change what it learns, not only last bits.
+void Trainer::refuse_other_precision() const {
+  const fs::path path = fs::path(dir_) / "run.json";
+  if (!fs::exists(path)) return;
+  const nlohmann::json started = nlohmann::json::parse(read_file(path.string()), nullptr, false);
+  if (started.is_discarded()) return;
+  const std::string before = started.contains("precision") && started.at("precision").is_string()
+                                 ? started.at("precision").get<std::string>()
+                                 : std::string(nn::precision_name(nn::Precision::kFp32));
+  const std::string now(nn::precision_name(options_.precision));
+  if (before != now) {
+    throw Error("--resume: the run in '" + dir_ + "' was trained with nn.precision = " + before +
+                ", this request asks for " + now +
+                "; continue it with --set nn.precision=" + before + " or start a new run");
   }
 }
 
@@ -309,9 +331,14 @@ void Trainer::start() {
                          {"compile_flags", info.compile_flags},
                          {"simd", info.simd},
                          {"isa", machine_.at("isa")},
+                         {"precision", nn::precision_name(options_.precision)},
                          {"env", spec_.id},
                          {"agent", agent_->name()}};
   if (machine_.contains("local_threads")) meta["local_threads"] = machine_.at("local_threads");
+  // Which bf16 kernel ran (the bits do not depend on it).
+  if (options_.precision == nn::Precision::kBf16) {
+    meta["bf16_kernel"] = nn::bf16_kernel_name(nn::active_bf16_kernel());
+  }
   write_file_atomic((run_dir / "run.json").string(), meta.dump(2) + "\n");
 }
 

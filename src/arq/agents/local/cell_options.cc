@@ -92,6 +92,8 @@ std::string CellOptions::describe() const {
   text += " conditioning=" + std::string(action_conditioning ? "on" : "off");
   if (action_conditioning) text += " code=" + to_string(action_code);
   text += " norm_order=" + to_string(norm_order);
+  if (precision != nn::Precision::kFp32)
+    text += " precision=" + std::string(nn::precision_name(precision));
   return text;
 }
 

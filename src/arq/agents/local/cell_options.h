@@ -5,6 +5,8 @@
 // ablations (docs/local-agents.md).
 #include <string>
 
+#include "arq/nn/precision.h"
+
 namespace arq::local {
 
 enum class CellKind {
@@ -47,6 +49,9 @@ struct CellOptions {
   // off is the "ARQ w/o AC" ablation. On for AD is our "AD w/ AC" design (docs/local-agents.md).
   bool action_conditioning = true;
   NormOrder norm_order = NormOrder::kCode;
+  // The large products (X·W_h, X·W_1[:D], X·W_2[:D] and their weight gradients) in fp32 or
+  // with bf16 operands (nn/gemm_bf16.h); weights and optimizer state are fp32 either way.
+  nn::Precision precision = nn::Precision::kFp32;
 
   // The released configurations.
   static CellOptions arq(int hidden, int actions, ActionCode code = ActionCode::kOneHot);

@@ -28,6 +28,8 @@ LocalAgentOptions local_agent_options_from_config(const Config& c, const EnvSpec
   cell.action_code = parse_action_code(c.get_string("local.action_code"));
   cell.action_conditioning = c.get_bool("local.action_conditioning");
   cell.norm_order = parse_norm_order(c.get_string("local.norm_order"));
+  cell.precision =
+      nn::parse_precision_or_throw(c.get_string("nn.precision"), "config nn.precision");
   o.stack.validate();
 
   const std::string& loss = c.get_string("agent.loss");

@@ -100,9 +100,18 @@ void LocalCell::initialize(nn::Rng& rng) {
     attn_scale_.setOnes();
     attn_bias_.setZero();
   }
+  weights_changed();
+}
+
+void LocalCell::weights_changed() {
+  for (Bf16Weight* packed : {&bf16_h_, &bf16_z1_, &bf16_z2_}) {
+    packed->whole_ready = false;
+    packed->parts_ready = false;
+  }
 }
 
 nn::ParameterList LocalCell::parameters() {
+  weights_changed();  // the caller may write through the pointers
   nn::ParameterList list = fc_h_.parameters();
   for (const nn::Parameter& p : layer_norm_.parameters()) list.push_back(p);
   list.push_back({name_ + ".fc_z1.kernel", &z1_kernel_, &z1_grad_});
@@ -129,6 +138,7 @@ void LocalCell::copy_parameters_from(LocalCell& other) {
     }
     *mine[i].value = *theirs[i].value;
   }
+  weights_changed();
 }
 
 void LocalCell::check_input(const nn::ConstMatrixRef& x, const char* what) const {
@@ -179,24 +189,52 @@ void LocalCell::analyse_input(const nn::ConstMatrixRef& x, const SparseColumns* 
   use_sparse_ = columns->density() <= kSparseDensityLimit;
 }
 
-void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w,
-                              nn::MatrixRef out) {
+void LocalCell::prepare_bf16(const nn::ConstMatrixRef& w, Bf16Weight& packed) const {
+  if (!use_sparse_) {
+    if (!packed.whole_ready) packed.whole.pack(w);
+    packed.whole_ready = true;
+    return;
+  }
+  if (packed.parts_ready) return;
   const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
+  if (sparse_begin_ > 0) packed.before_sparse.pack(w.topRows(sparse_begin_));
+  if (rest > 0) packed.after_sparse.pack(w.bottomRows(rest));
+  packed.parts_ready = true;
+}
+
+void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w,
+                              Bf16Weight& packed, nn::MatrixRef out) {
+  const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
+  if (bf16()) prepare_bf16(w, packed);
   for_rows(x.rows(), [&](int begin, int end, int) {
     const int n = end - begin;
     auto out_rows = out.middleRows(begin, n);
     if (!use_sparse_) {
-      nn::gemm(x.middleRows(begin, n), nn::Transpose::kNo, w, nn::Transpose::kNo, out_rows);
+      if (bf16()) {
+        nn::gemm_bf16(x.middleRows(begin, n), nn::Transpose::kNo, packed.whole, out_rows);
+      } else {
+        nn::gemm(x.middleRows(begin, n), nn::Transpose::kNo, w, nn::Transpose::kNo, out_rows);
+      }
       return;
     }
     out_rows.setZero();
     if (sparse_begin_ > 0) {
-      nn::gemm(x.block(begin, 0, n, sparse_begin_), nn::Transpose::kNo, w.topRows(sparse_begin_),
-               nn::Transpose::kNo, out_rows, 1.0f, 1.0f);
+      const auto x_part = x.block(begin, 0, n, sparse_begin_);
+      if (bf16()) {
+        nn::gemm_bf16(x_part, nn::Transpose::kNo, packed.before_sparse, out_rows, 1.0f, 1.0f);
+      } else {
+        nn::gemm(x_part, nn::Transpose::kNo, w.topRows(sparse_begin_), nn::Transpose::kNo, out_rows,
+                 1.0f, 1.0f);
+      }
     }
     if (rest > 0) {
-      nn::gemm(x.block(begin, after, n, rest), nn::Transpose::kNo, w.bottomRows(rest),
-               nn::Transpose::kNo, out_rows, 1.0f, 1.0f);
+      const auto x_part = x.block(begin, after, n, rest);
+      if (bf16()) {
+        nn::gemm_bf16(x_part, nn::Transpose::kNo, packed.after_sparse, out_rows, 1.0f, 1.0f);
+      } else {
+        nn::gemm(x_part, nn::Transpose::kNo, w.bottomRows(rest), nn::Transpose::kNo, out_rows, 1.0f,
+                 1.0f);
+      }
     }
     columns_->multiply_accumulate(w.middleRows(sparse_begin_, sparse_width_), out, begin, end);
   });
@@ -206,22 +244,25 @@ void LocalCell::input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrix
 void LocalCell::input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& grad,
                                nn::MatrixRef grad_w) {
   const int after = sparse_begin_ + sparse_width_, rest = input_width_ - after;
+  // grad_w_part = x_partᵀ·grad in the cell's precision (with bf16, grad is rounded per call).
+  const auto product = [this](const auto& x_part, const auto& grad_part, auto&& out_part) {
+    if (bf16()) {
+      nn::gemm_bf16(x_part, nn::Transpose::kYes, grad_part, out_part);
+    } else {
+      nn::gemm(x_part, nn::Transpose::kYes, grad_part, nn::Transpose::kNo, out_part);
+    }
+  };
   for_rows(grad.cols(), [&](int begin, int end, int) {
     const int n = end - begin;
     const auto grad_columns = grad.middleCols(begin, n);
     auto out = grad_w.middleCols(begin, n);
     if (!use_sparse_) {
-      nn::gemm(x, nn::Transpose::kYes, grad_columns, nn::Transpose::kNo, out);
+      product(x, grad_columns, out);
       return;
     }
-    if (sparse_begin_ > 0) {
-      nn::gemm(x.leftCols(sparse_begin_), nn::Transpose::kYes, grad_columns, nn::Transpose::kNo,
-               out.topRows(sparse_begin_));
-    }
-    if (rest > 0) {
-      nn::gemm(x.rightCols(rest), nn::Transpose::kYes, grad_columns, nn::Transpose::kNo,
-               out.bottomRows(rest));
-    }
+    if (sparse_begin_ > 0)
+      product(x.leftCols(sparse_begin_), grad_columns, out.topRows(sparse_begin_));
+    if (rest > 0) product(x.rightCols(rest), grad_columns, out.bottomRows(rest));
     columns_->transpose_multiply(grad_columns, out.middleRows(sparse_begin_, sparse_width_));
   });
 }
@@ -230,7 +271,7 @@ nn::ConstMatrixMap LocalCell::run_hidden(const nn::ConstMatrixRef& x,
                                          const SparseColumns* columns) {
   analyse_input(x, columns);
   nn::MatrixMap pre = pre_.resize_rows(x.rows());
-  input_product(x, fc_h_.weight(), pre);
+  input_product(x, fc_h_.weight(), bf16_h_, pre);
   pre.rowwise() += fc_h_.bias().row(0);
   const nn::ConstMatrixMap activated = relu_.forward(pre);
   return layer_norm_.forward(activated);
@@ -244,8 +285,8 @@ void LocalCell::hidden_forward(const nn::ConstMatrixRef& x, nn::MatrixRef h,
 
 void LocalCell::project(const nn::ConstMatrixRef& x) {
   const Eigen::Index batch = x.rows();
-  input_product(x, z1_kernel_.topRows(input_width_), p1_.resize_rows(batch));
-  input_product(x, z2_kernel_.topRows(input_width_), p2_.resize_rows(batch));
+  input_product(x, z1_kernel_.topRows(input_width_), bf16_z1_, p1_.resize_rows(batch));
+  input_product(x, z2_kernel_.topRows(input_width_), bf16_z2_, p2_.resize_rows(batch));
   if (conditioned()) {
     action_z1_.resize(options_.actions, z1_kernel_.cols());
     action_z2_.resize(options_.actions, z2_kernel_.cols());

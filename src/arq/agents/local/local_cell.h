@@ -29,6 +29,7 @@
 #include "arq/agents/local/worker_pool.h"
 #include "arq/nn/activation.h"
 #include "arq/nn/batch_buffer.h"
+#include "arq/nn/gemm_bf16.h"
 #include "arq/nn/layer_norm.h"
 #include "arq/nn/linear.h"
 #include "arq/nn/parameter.h"
@@ -72,6 +73,12 @@ class LocalCell {
     return columns != nullptr && columns->density() <= kSparseDensityLimit;
   }
 
+  // Must be called after anything but this class changes the weights (the optimizer step): with
+  // nn.precision = bf16 the weights are rounded and packed once, at their first use after it.
+  // initialize(), copy_parameters_from() and parameters() (which hands out writable pointers)
+  // call it themselves.
+  void weights_changed();
+
   // Splits batch rows (per-pair work, projections) and weight-gradient columns over the pool's
   // workers; nullptr runs everything on the calling thread. The pool must outlive the cell's
   // use of it. Results are reproducible for a given worker count.
@@ -107,8 +114,19 @@ class LocalCell {
   // Decides per call whether the sparse columns are sparse enough to skip their zeros, using
   // the caller's gather or its own.
   void analyse_input(const nn::ConstMatrixRef& x, const SparseColumns* columns);
-  // out = X·w for w with D rows; grad_w = Xᵀ·grad. Both skip the zeros of sparse columns.
-  void input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w, nn::MatrixRef out);
+  // A weight with D rows rounded to bf16 and packed: whole, and as the parts around the sparse
+  // columns. Each is packed at its first use after weights_changed().
+  struct Bf16Weight {
+    nn::Bf16Panels whole, before_sparse, after_sparse;
+    bool whole_ready = false, parts_ready = false;
+  };
+  bool bf16() const { return options_.precision == nn::Precision::kBf16; }
+  // Packs what this call's input_product needs (on the calling thread, before any worker runs).
+  void prepare_bf16(const nn::ConstMatrixRef& w, Bf16Weight& packed) const;
+  // out = X·w for w with D rows; grad_w = Xᵀ·grad. Both skip the zeros of sparse columns. With
+  // bf16, `packed` is w rounded (input_product) and the products have bf16 operands.
+  void input_product(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& w, Bf16Weight& packed,
+                     nn::MatrixRef out);
   void input_gradient(const nn::ConstMatrixRef& x, const nn::ConstMatrixRef& grad,
                       nn::MatrixRef grad_w);
   // p1 = X·W_1[:D], p2 = X·W_2[:D]; the per-action tables c_i = codes·W_i[D:] if conditioned.
@@ -152,9 +170,10 @@ class LocalCell {
   nn::Matrix z2_kernel_, z2_grad_;                                        // [D+E, z2_width]
   nn::Matrix attn_scale_, attn_scale_grad_, attn_bias_, attn_bias_grad_;  // [1, H], paper order
   nn::Matrix codes_;                                                      // [A, E]
-  nn::Matrix action_z1_, action_z2_;  // [A, K·H], [A, K·R]: W_i[D:] rows combined per action
-  nn::BatchBuffer pre_;               // [B, H] X·W_h + b_h
-  nn::BatchBuffer p1_, p2_;           // [B, K·H], [B, z2_width]
+  Bf16Weight bf16_h_, bf16_z1_, bf16_z2_;  // W_h, W_1[:D], W_2[:D] with nn.precision = bf16
+  nn::Matrix action_z1_, action_z2_;       // [A, K·H], [A, K·R]: W_i[D:] rows combined per action
+  nn::BatchBuffer pre_;                    // [B, H] X·W_h + b_h
+  nn::BatchBuffer p1_, p2_;                // [B, K·H], [B, z2_width]
   nn::BatchBuffer grad_p1_, grad_p2_, grad_h_, taken_codes_;
   std::vector<std::unique_ptr<Workspace>> workspaces_;  // one per worker
   WorkerPool* pool_ = nullptr;

@@ -162,6 +162,7 @@ LayerUpdateMetrics LocalLearner::update_layer(int layer, const LocalBatch& batch
   cell.forward_backward_selected(x_[layer], batch.actions, td_gradient, predictions_, h_[layer],
                                  columns.obs);
   optimizers_[layer]->step();
+  cell.weights_changed();
   return layer_metrics(layer);
 }
 
