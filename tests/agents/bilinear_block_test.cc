@@ -7,15 +7,17 @@
 #include <tuple>
 #include <vector>
 
-#include "agents/reference_block.h"
+#include "arq/agents/local/reference/block.h"
 #include "arq/core/error.h"
 #include "arq/core/isa.h"
 
 namespace arq::local {
 namespace {
 
-using testing::MatrixD;
-using testing::VectorD;
+namespace ref = reference;  // the plain double-precision cell the fast path is checked against
+
+using ref::MatrixD;
+using ref::VectorD;
 
 MatrixD random_matrix(Eigen::Index rows, Eigen::Index cols, std::mt19937& rng, double scale = 1.0,
                       double offset = 0.0) {
@@ -49,11 +51,8 @@ TEST(ReferenceBlockTest, BackwardMatchesFiniteDifferences) {
     VectorD scale = random_vector(5, rng, 0.3, 1.0);
     VectorD bias = random_vector(5, rng, 0.2);
     const VectorD grad_y = random_vector(4, rng);
-    const testing::BlockGradients grads =
-        testing::reference_block_backward(z1, z2, h, order, scale, bias, grad_y);
-    auto loss = [&] {
-      return grad_y.dot(testing::reference_block_forward(z1, z2, h, order, scale, bias));
-    };
+    const ref::BlockGradients grads = ref::block_backward(z1, z2, h, order, scale, bias, grad_y);
+    auto loss = [&] { return grad_y.dot(ref::block_forward(z1, z2, h, order, scale, bias)); };
     auto check = [&](double* value, double analytic, const std::string& what) {
       const double step = 1e-6, saved = *value;
       *value = saved + step;
@@ -113,7 +112,7 @@ TEST_P(BilinearBlockTest, MatchesReferenceForwardAndBackward) {
   std::vector<float> y(rows), saved(static_cast<size_t>(rows) * block.stride());
   block.forward(z2_data.data(), z2_stride, rows, h_f.data(), y.data(),
                 keep_tanh ? saved.data() : nullptr);
-  const VectorD y_ref = testing::reference_block_forward(z1, z2, h, order, scale, bias);
+  const VectorD y_ref = ref::block_forward(z1, z2, h, order, scale, bias);
   EXPECT_LT(relative_error(y, y_ref), 1e-5);
 
   std::vector<float> grad_z1(static_cast<size_t>(heads) * block.stride());
@@ -122,28 +121,27 @@ TEST_P(BilinearBlockTest, MatchesReferenceForwardAndBackward) {
   block.backward(z2_data.data(), z2_stride, rows, h_f.data(), grad_y_f.data(), grad_z1.data(),
                  grad_z2.data(), z2_stride, grad_h.data(), grad_scale.data(), grad_bias.data(),
                  keep_tanh ? saved.data() : nullptr);
-  const testing::BlockGradients ref =
-      testing::reference_block_backward(z1, z2, h, order, scale, bias, grad_y);
+  const ref::BlockGradients want = ref::block_backward(z1, z2, h, order, scale, bias, grad_y);
 
   std::vector<float> grad_z1_packed, grad_z2_packed;
   VectorD ref_z1(heads * hidden), ref_z2(heads * rows);
   for (int k = 0; k < heads; ++k) {
     for (int j = 0; j < hidden; ++j) {
       grad_z1_packed.push_back(grad_z1[k * block.stride() + j]);
-      ref_z1(k * hidden + j) = ref.z1(k, j);
+      ref_z1(k * hidden + j) = want.z1(k, j);
     }
     for (int g = 0; g < rows; ++g) {
       grad_z2_packed.push_back(grad_z2[k * z2_stride + g]);
-      ref_z2(k * rows + g) = ref.z2(k, g);
+      ref_z2(k * rows + g) = want.z2(k, g);
     }
   }
   EXPECT_LT(relative_error(grad_z1_packed, ref_z1), 1e-5);
   EXPECT_LT(relative_error(grad_z2_packed, ref_z2), 1e-5);
   // grad_h, grad_scale and grad_bias accumulate onto what they held.
-  EXPECT_LT(relative_error(grad_h, (ref.h.array() + 0.5).matrix()), 1e-5);
+  EXPECT_LT(relative_error(grad_h, (want.h.array() + 0.5).matrix()), 1e-5);
   if (order == NormOrder::kPaper) {
-    EXPECT_LT(relative_error(grad_scale, (ref.scale.array() + 0.25).matrix()), 1e-5);
-    EXPECT_LT(relative_error(grad_bias, (ref.bias.array() - 0.5).matrix()), 1e-5);
+    EXPECT_LT(relative_error(grad_scale, (want.scale.array() + 0.25).matrix()), 1e-5);
+    EXPECT_LT(relative_error(grad_bias, (want.bias.array() - 0.5).matrix()), 1e-5);
   }
 }
 

@@ -6,16 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "agents/reference_cell.h"
+#include "arq/agents/local/reference/cell.h"
 #include "arq/core/error.h"
 
 namespace arq::local {
 namespace {
 
-using testing::MatrixD;
-using testing::ReferenceCell;
-using testing::ReferenceGradients;
-using testing::VectorD;
+namespace ref = reference;  // the plain double-precision cell the fast path is checked against
+
+using ref::Cell;
+using ref::CellGradients;
+using ref::MatrixD;
+using ref::VectorD;
 
 constexpr int kBatch = 3, kInput = 10, kHidden = 12, kActions = 4;
 
@@ -170,7 +172,7 @@ TEST_P(LocalCellTest, WorkerPoolGivesTheSameResults) {
 }
 
 void LocalCellTest::expect_forward_matches_reference() {
-  const ReferenceCell reference(GetParam(), testing::reference_parameters(*cell_));
+  const Cell reference(GetParam(), ref::parameters_of(*cell_));
   nn::Matrix q(kBatch, kActions), h(kBatch, kHidden);
   cell_->forward_all(x_, q, h);
   const MatrixD x = x_.cast<double>();
@@ -191,8 +193,8 @@ void LocalCellTest::expect_forward_matches_reference() {
 }
 
 void LocalCellTest::expect_backward_matches_reference() {
-  const ReferenceCell reference(GetParam(), testing::reference_parameters(*cell_));
-  ReferenceGradients expected;
+  const Cell reference(GetParam(), ref::parameters_of(*cell_));
+  CellGradients expected;
   reference.loss_and_gradients(x_.cast<double>(), actions_, weights_, &expected);
   fast_gradients();
   // A tensor whose gradient is zero in exact arithmetic is compared against the scale of the
@@ -201,7 +203,7 @@ void LocalCellTest::expect_backward_matches_reference() {
                                    expected.z1_kernel.cwiseAbs().maxCoeff(),
                                    expected.z2_kernel.cwiseAbs().maxCoeff()});
   auto check = [&](const std::string& suffix, const MatrixD& want) {
-    const MatrixD got = testing::cell_gradient(*cell_, suffix);
+    const MatrixD got = ref::gradient_of(*cell_, suffix);
     ASSERT_EQ(got.size(), want.size()) << suffix;
     EXPECT_LT(relative_error(got, want, 1e-2 * largest), 1e-5) << suffix;
   };
@@ -220,12 +222,12 @@ void LocalCellTest::expect_backward_matches_reference() {
 // The reference's own gradients agree with central differences of its loss (in double), so
 // agreeing with it means agreeing with the mathematics.
 TEST_P(LocalCellTest, NaiveReferenceMatchesFiniteDifferences) {
-  ReferenceCell reference(GetParam(), testing::reference_parameters(*cell_));
+  Cell reference(GetParam(), ref::parameters_of(*cell_));
   const MatrixD x = x_.cast<double>();
-  ReferenceGradients grads;
+  CellGradients grads;
   reference.loss_and_gradients(x, actions_, weights_, &grads);
-  testing::ReferenceParameters& p = reference.parameters();
-  ReferenceGradients scratch;
+  ref::CellParameters& p = reference.parameters();
+  CellGradients scratch;
   auto loss = [&] { return reference.loss_and_gradients(x, actions_, weights_, &scratch); };
   std::mt19937 pick(3);
   auto check = [&](double* values, const double* analytic, Eigen::Index size,

@@ -6,16 +6,18 @@
 #include <tuple>
 #include <vector>
 
-#include "agents/reference_cell.h"
+#include "arq/agents/local/reference/cell.h"
 #include "arq/core/error.h"
 #include "arq/core/isa.h"
 
 namespace arq::local {
 namespace {
 
-using testing::MatrixD;
-using testing::ReferenceCell;
-using testing::VectorD;
+namespace ref = reference;  // the plain double-precision cell the fast path is checked against
+
+using ref::Cell;
+using ref::MatrixD;
+using ref::VectorD;
 
 constexpr int kBatch = 4, kWindow = 3, kObs = 5, kActions = 4;
 
@@ -67,13 +69,13 @@ class ReferenceUpdate {
     for (int l = 0; l < options.layers(); ++l) {
       CellOptions cell = options.cell;
       cell.hidden = options.widths[l];
-      online_.emplace_back(cell, testing::reference_parameters(learner.online().cell(l)));
-      target_.emplace_back(cell, testing::reference_parameters(learner.target().cell(l)));
+      online_.emplace_back(cell, ref::parameters_of(learner.online().cell(l)));
+      target_.emplace_back(cell, ref::parameters_of(learner.target().cell(l)));
     }
   }
 
   struct LayerResult {
-    testing::ReferenceGradients grads;
+    ref::CellGradients grads;
     double loss, q_mean;
   };
 
@@ -154,7 +156,7 @@ class ReferenceUpdate {
     return x;
   }
 
-  std::vector<MatrixD> hidden_pass(const std::vector<ReferenceCell>& cells, const MatrixD& obs,
+  std::vector<MatrixD> hidden_pass(const std::vector<Cell>& cells, const MatrixD& obs,
                                    const std::vector<MatrixD>& previous) const {
     std::vector<MatrixD> next;
     MatrixD below = obs;
@@ -166,7 +168,7 @@ class ReferenceUpdate {
   }
 
   StackOptions options_;
-  std::vector<ReferenceCell> online_, target_;
+  std::vector<Cell> online_, target_;
 };
 
 double relative_error(const MatrixD& actual, const MatrixD& expected) {
@@ -195,16 +197,13 @@ TEST_P(LocalLearnerReferenceTest, UpdateMatchesTheReferenceProcedure) {
     EXPECT_NEAR(metrics[l].td_loss, want.loss, 1e-4 * std::max(1.0, want.loss)) << l;
     EXPECT_NEAR(metrics[l].q_mean, want.q_mean, 1e-4 * std::max(1.0, std::abs(want.q_mean))) << l;
     LocalCell& cell = learner.online().cell(l);
-    EXPECT_LT(relative_error(testing::cell_gradient(cell, ".fc_h.kernel"), want.grads.fc_h_kernel),
-              1e-4)
+    EXPECT_LT(relative_error(ref::gradient_of(cell, ".fc_h.kernel"), want.grads.fc_h_kernel), 1e-4)
         << l;
-    EXPECT_LT(relative_error(testing::cell_gradient(cell, ".fc_z1.kernel"), want.grads.z1_kernel),
-              1e-4)
+    EXPECT_LT(relative_error(ref::gradient_of(cell, ".fc_z1.kernel"), want.grads.z1_kernel), 1e-4)
         << l;
-    EXPECT_LT(relative_error(testing::cell_gradient(cell, ".fc_z2.kernel"), want.grads.z2_kernel),
-              1e-4)
+    EXPECT_LT(relative_error(ref::gradient_of(cell, ".fc_z2.kernel"), want.grads.z2_kernel), 1e-4)
         << l;
-    EXPECT_LT(relative_error(testing::cell_gradient(cell, ".layer_norm.scale"),
+    EXPECT_LT(relative_error(ref::gradient_of(cell, ".layer_norm.scale"),
                              want.grads.ln_scale.transpose()),
               1e-4)
         << l;

@@ -1,13 +1,21 @@
 #pragma once
-// Reference math for the tests, in double: one state-action pair's attention block written the
-// plain way (materialise M = Z2ᵀ·Z1, normalise each row with explicit statistics, std::tanh) and
-// differentiated step by step with the chain rule, independently of the fused kernel.
+// The reference attention block: one state-action pair, in double precision, written the plain
+// way and differentiated by hand with the chain rule. It is what the fused float kernels of
+// bilinear_block.h compute; the tests check those kernels against it at every ISA level, and a
+// reader who wants the math without the kernels' tiling reads it here (docs/algorithms.md §3).
+//
+//   Z1 [K, H], Z2 [K, R]   the pair's two projections, K heads
+//   M  = Z2ᵀ·Z1            [R, H], materialised
+//   M̂_g = tanh((M_g - mean M_g) / (std M_g + ε))           NormOrder::kCode (released code)
+//   M̂_g = (t - mean t) / sqrt(var t + ε)·scale + bias,     NormOrder::kPaper (the papers'
+//          with t = tanh(M_g)                                pseudocode)
+//   y  = M̂·h               [R], the cell's output; ARQ reads Q as a goodness of y, AD as y[0]
 #include <Eigen/Core>
 #include <cmath>
 
 #include "arq/agents/local/cell_options.h"
 
-namespace arq::local::testing {
+namespace arq::local::reference {
 
 using MatrixD = Eigen::MatrixXd;
 using VectorD = Eigen::VectorXd;
@@ -20,8 +28,8 @@ struct BlockGradients {
 inline constexpr double kEps = 1e-6;
 
 // y [R] from z1 [K, H], z2 [K, R], h [H]; scale/bias used by the paper order only.
-inline VectorD reference_block_forward(const MatrixD& z1, const MatrixD& z2, const VectorD& h,
-                                       NormOrder order, const VectorD& scale, const VectorD& bias) {
+inline VectorD block_forward(const MatrixD& z1, const MatrixD& z2, const VectorD& h,
+                             NormOrder order, const VectorD& scale, const VectorD& bias) {
   const MatrixD m = z2.transpose() * z1;
   const double hidden = static_cast<double>(m.cols());
   MatrixD normalised(m.rows(), m.cols());
@@ -44,10 +52,9 @@ inline VectorD reference_block_forward(const MatrixD& z1, const MatrixD& z2, con
   return normalised * h;
 }
 
-inline BlockGradients reference_block_backward(const MatrixD& z1, const MatrixD& z2,
-                                               const VectorD& h, NormOrder order,
-                                               const VectorD& scale, const VectorD& bias,
-                                               const VectorD& grad_y) {
+inline BlockGradients block_backward(const MatrixD& z1, const MatrixD& z2, const VectorD& h,
+                                     NormOrder order, const VectorD& scale, const VectorD& bias,
+                                     const VectorD& grad_y) {
   const MatrixD m = z2.transpose() * z1;
   const Eigen::Index rows = m.rows(), cols = m.cols();
   const double hidden = static_cast<double>(cols);
@@ -98,4 +105,4 @@ inline BlockGradients reference_block_backward(const MatrixD& z1, const MatrixD&
   return grads;
 }
 
-}  // namespace arq::local::testing
+}  // namespace arq::local::reference

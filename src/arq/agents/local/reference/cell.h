@@ -1,28 +1,35 @@
 #pragma once
-// The naive reference of a local cell, in double, for the tests: it follows the released code
-// step by step — X tiled once per action with the action code appended (row b·A + a), full
-// projections of the tiled matrix, Z1/Z2 reshaped head-major, M materialised per pair — and is
-// differentiated with the chain rule written out by hand. Nothing here shares code with the
-// fast path except the option enums.
+// The reference local cell (ARQ or AD), in double precision, as the released code computes it:
+// the state x is tiled once per action with the action's code appended (row b·A + a), both
+// projections are computed for the whole tiled matrix, Z1 and Z2 are reshaped head-major, and M
+// is materialised per pair (block.h). Q(x, a) is the goodness of the pair's output y (ARQ) or
+// y[0] (AD). loss_and_gradients differentiates Σ_b w_b·Q(x_b, a_b), which is the local TD
+// update's loss when w_b = 2·(Q - target)/B, with the chain rule written out by hand.
+//
+// Nothing here shares code with the fast path (local_cell.h) except the option enums and the
+// action codes, so the tests that compare the two (tests/agents/local_cell_test.cc,
+// local_learner_test.cc) check the fast path's sharing of the state projections across
+// actions, its backward pass through the taken action only, and its kernels. It is slow on
+// purpose: read it to see what one cell computes.
 #include <Eigen/Core>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "agents/reference_block.h"
 #include "arq/agents/local/action_code.h"
 #include "arq/agents/local/local_cell.h"
+#include "arq/agents/local/reference/block.h"
 #include "arq/core/error.h"
 
-namespace arq::local::testing {
+namespace arq::local::reference {
 
-struct ReferenceParameters {
+struct CellParameters {
   MatrixD fc_h_kernel, z1_kernel, z2_kernel;  // [in, out]
   VectorD fc_h_bias, ln_scale, ln_bias, attn_scale, attn_bias;
 };
 
 // Gradients in the same layout, keyed by the cell's parameter-name suffixes.
-struct ReferenceGradients {
+struct CellGradients {
   MatrixD fc_h_kernel, z1_kernel, z2_kernel;
   VectorD fc_h_bias, ln_scale, ln_bias, attn_scale, attn_bias;
 };
@@ -32,8 +39,8 @@ inline bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-inline ReferenceParameters reference_parameters(LocalCell& cell) {
-  ReferenceParameters p;
+inline CellParameters parameters_of(LocalCell& cell) {
+  CellParameters p;
   for (const nn::Parameter& param : cell.parameters()) {
     const MatrixD value = param.value->cast<double>();
     if (ends_with(param.name, ".fc_h.kernel")) p.fc_h_kernel = value;
@@ -53,14 +60,14 @@ inline ReferenceParameters reference_parameters(LocalCell& cell) {
 }
 
 // The gradient the cell stored for the parameter with this suffix, as double.
-inline MatrixD cell_gradient(LocalCell& cell, const std::string& suffix) {
+inline MatrixD gradient_of(LocalCell& cell, const std::string& suffix) {
   for (const nn::Parameter& param : cell.parameters()) {
     if (ends_with(param.name, suffix)) return param.grad->cast<double>();
   }
   throw Error("no parameter ending in " + suffix);
 }
 
-inline double reference_goodness(Goodness kind, const VectorD& y) {
+inline double goodness(Goodness kind, const VectorD& y) {
   const double n = static_cast<double>(y.size());
   const double mean = y.mean();
   const double variance = (y.array() - mean).square().sum() / n;
@@ -79,14 +86,14 @@ inline double reference_goodness(Goodness kind, const VectorD& y) {
   return 0.0;
 }
 
-inline VectorD reference_goodness_gradient(Goodness kind, const VectorD& y) {
+inline VectorD goodness_gradient(Goodness kind, const VectorD& y) {
   const double n = static_cast<double>(y.size());
   const VectorD centred = (y.array() - y.mean()).matrix();
   switch (kind) {
     case Goodness::kStd:
-      return centred / (n * reference_goodness(kind, y));
+      return centred / (n * goodness(kind, y));
     case Goodness::kRms:
-      return y / (n * reference_goodness(kind, y));
+      return y / (n * goodness(kind, y));
     case Goodness::kMean:
       return VectorD::Constant(y.size(), 1.0 / n);
     case Goodness::kMeanSquare:
@@ -97,14 +104,14 @@ inline VectorD reference_goodness_gradient(Goodness kind, const VectorD& y) {
   return VectorD();
 }
 
-class ReferenceCell {
+class Cell {
  public:
-  ReferenceCell(const CellOptions& options, ReferenceParameters params)
+  Cell(const CellOptions& options, CellParameters params)
       : options_(options), p_(std::move(params)) {
     codes_ = action_code_table(options).cast<double>();
   }
 
-  ReferenceParameters& parameters() { return p_; }
+  CellParameters& parameters() { return p_; }
 
   // h [B, H]: LayerNorm(ReLU(x·W + b)) with Flax's fast variance E[r²] - E[r]².
   MatrixD hidden(const MatrixD& x) const {
@@ -134,7 +141,7 @@ class ReferenceCell {
 
   // L = Σ_b weight_b·Q(x_b, actions_b): its value and the gradients of every parameter.
   double loss_and_gradients(const MatrixD& x, const std::vector<int>& actions,
-                            const VectorD& weights, ReferenceGradients* grads) const {
+                            const VectorD& weights, CellGradients* grads) const {
     const Eigen::Index batch = x.rows();
     const int hidden_width = options_.hidden, heads = options_.heads;
     const int rows = options_.rows_per_action();
@@ -151,13 +158,12 @@ class ReferenceCell {
       const Pair pr = pair(x, b, a);
       loss += weights(b) * pr.q;
       VectorD grad_y_all = VectorD::Zero(pr.y_all.size());
-      const VectorD grad_y =
-          options_.kind == CellKind::kArq
-              ? VectorD(weights(b) * reference_goodness_gradient(options_.goodness, pr.y))
-              : VectorD::Constant(1, weights(b));
+      const VectorD grad_y = options_.kind == CellKind::kArq
+                                 ? VectorD(weights(b) * goodness_gradient(options_.goodness, pr.y))
+                                 : VectorD::Constant(1, weights(b));
       grad_y_all.segment(pr.first_row, rows) = grad_y;
-      const BlockGradients g = reference_block_backward(pr.z1, pr.z2, pr.h, options_.norm_order,
-                                                        p_.attn_scale, p_.attn_bias, grad_y_all);
+      const BlockGradients g = block_backward(pr.z1, pr.z2, pr.h, options_.norm_order,
+                                              p_.attn_scale, p_.attn_bias, grad_y_all);
       grad_h.row(b) += g.h.transpose();
       grads->attn_scale += g.scale;
       grads->attn_bias += g.bias;
@@ -213,15 +219,14 @@ class ReferenceCell {
       pr.z2.row(k) = p2.segment(k * m_rows, m_rows);
     }
     pr.h = hidden(x.row(b)).transpose();
-    pr.y_all = reference_block_forward(pr.z1, pr.z2, pr.h, options_.norm_order, p_.attn_scale,
-                                       p_.attn_bias);
+    pr.y_all = block_forward(pr.z1, pr.z2, pr.h, options_.norm_order, p_.attn_scale, p_.attn_bias);
     pr.first_row = options_.action_conditioning ? 0 : a * rows;
     pr.y = pr.y_all.segment(pr.first_row, rows);
-    pr.q = options_.kind == CellKind::kArq ? reference_goodness(options_.goodness, pr.y) : pr.y(0);
+    pr.q = options_.kind == CellKind::kArq ? goodness(options_.goodness, pr.y) : pr.y(0);
     return pr;
   }
 
-  void hidden_backward(const MatrixD& x, const MatrixD& grad_h, ReferenceGradients* grads) const {
+  void hidden_backward(const MatrixD& x, const MatrixD& grad_h, CellGradients* grads) const {
     const MatrixD pre = (x * p_.fc_h_kernel).rowwise() + p_.fc_h_bias.transpose();
     const MatrixD relu = pre.cwiseMax(0.0);
     const double width = static_cast<double>(relu.cols());
@@ -249,8 +254,8 @@ class ReferenceCell {
   }
 
   CellOptions options_;
-  ReferenceParameters p_;
+  CellParameters p_;
   MatrixD codes_;
 };
 
-}  // namespace arq::local::testing
+}  // namespace arq::local::reference
