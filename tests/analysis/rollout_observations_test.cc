@@ -50,6 +50,9 @@ TEST(RolloutObservations, HeaderFieldsOfTheWrongTypeAreRefusedNamingTheLine) {
                                    R"({"type":"header","env_id":"x","obs_size":2.5})",
                                    R"({"type":"header","env_id":"x","obs_size":1e300})",
                                    R"({"type":"header","env_id":"x","obs_size":-3})",
+                                   R"({"type":"header","env_id":"x","obs_size":0})",
+                                   R"({"type":"header","env_id":"x","obs_shape":[0,140,1]})",
+                                   R"({"type":"header","env_id":"x","obs_shape":[10,0]})",
                                    R"({"type":"header","env_id":"x","obs_shape":7})",
                                    R"({"type":"header","env_id":"x","obs_shape":[]})",
                                    R"({"type":"header","env_id":"x","obs_shape":[65536,65536]})"}) {

@@ -23,9 +23,9 @@ int hex_digit(char c) {
 // A JSON integer in [lo, hi], else nullopt. nlohmann's get<int>() converts a fraction, a string
 // or a number beyond the type without a word (a double beyond it is even undefined behaviour).
 std::optional<int64_t> integer_in(const nlohmann::json& value, int64_t lo, int64_t hi) {
-  if (value.is_number_unsigned()) {
+  if (value.is_number_unsigned()) {  // JSON's 0 and every positive integer land here
     const uint64_t n = value.get<uint64_t>();
-    if (n > static_cast<uint64_t>(hi)) return std::nullopt;
+    if (n > static_cast<uint64_t>(hi) || static_cast<int64_t>(n) < lo) return std::nullopt;
     return static_cast<int64_t>(n);
   }
   if (!value.is_number_integer()) return std::nullopt;
