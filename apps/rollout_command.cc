@@ -27,6 +27,27 @@ struct RolloutArgs {
   bool physics = false;
 };
 
+// Where the actions come from, the same for both environment families: a file of actions
+// (`values_per_step` numbers each; the step count defaults to all of them), or the seeded
+// uniform policy for `--steps` steps.
+template <class Request, class ReadActions>
+void choose_actions(const RolloutArgs& args, int64_t values_per_step, ReadActions read_actions,
+                    Request& request) {
+  if (!args.actions_path.empty()) {
+    request.actions = read_actions(args.actions_path);
+    request.steps =
+        args.steps.value_or(static_cast<int64_t>(request.actions->size()) / values_per_step);
+  } else {
+    if (args.policy != "uniform") {
+      throw Error("--policy '" + args.policy + "': expected 'uniform' (or give --actions FILE)");
+    }
+    if (!args.steps) throw Error("--steps is required with --policy uniform");
+    request.steps = *args.steps;
+    request.policy_seed = args.policy_seed.value_or(10000u + args.seed);
+  }
+  if (request.steps < 0) throw Error("--steps must be >= 0, got " + std::to_string(request.steps));
+}
+
 void run_dmc_rollout(const RolloutArgs& args) {
   const std::string task = args.env_id.substr(4);
   if (task.find(':') != std::string::npos) {
@@ -39,19 +60,10 @@ void run_dmc_rollout(const RolloutArgs& args) {
   request.task = task;
   request.seed = args.seed;
   request.physics = args.physics;
-  if (!args.actions_path.empty()) {
-    request.actions = dmc::read_action_file(args.actions_path, probe.spec().action_dim);
-    request.steps = args.steps.value_or(static_cast<int64_t>(request.actions->size()) /
-                                        probe.spec().action_dim);
-  } else {
-    if (args.policy != "uniform") {
-      throw Error("--policy '" + args.policy + "': expected 'uniform' (or give --actions FILE)");
-    }
-    if (!args.steps) throw Error("--steps is required with --policy uniform");
-    request.steps = *args.steps;
-    request.policy_seed = args.policy_seed.value_or(10000u + args.seed);
-  }
-  if (request.steps < 0) throw Error("--steps must be >= 0, got " + std::to_string(request.steps));
+  const int action_dim = probe.spec().action_dim;
+  choose_actions(
+      args, action_dim,
+      [&](const std::string& path) { return dmc::read_action_file(path, action_dim); }, request);
   TextWriter out(args.out);
   const auto summary = dmc::write_rollout(request, out);
   out.close();
@@ -77,18 +89,7 @@ void run_rollout(const RolloutArgs& args) {
   minatar::RolloutRequest request;
   request.config = *config;
   request.seed = args.seed;
-  if (!args.actions_path.empty()) {
-    request.actions = minatar::read_action_file(args.actions_path);
-    request.steps = args.steps.value_or(static_cast<int64_t>(request.actions->size()));
-  } else {
-    if (args.policy != "uniform") {
-      throw Error("--policy '" + args.policy + "': expected 'uniform' (or give --actions FILE)");
-    }
-    if (!args.steps) throw Error("--steps is required with --policy uniform");
-    request.steps = *args.steps;
-    request.policy_seed = args.policy_seed.value_or(10000u + args.seed);
-  }
-  if (request.steps < 0) throw Error("--steps must be >= 0, got " + std::to_string(request.steps));
+  choose_actions(args, 1, minatar::read_action_file, request);
   TextWriter out(args.out);
   const auto summary = minatar::write_rollout(request, out);
   out.close();

@@ -15,9 +15,8 @@
 #include <immintrin.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 
+#include "arq/nn/aligned_scratch.h"
 #include "arq/nn/bf16_rounding.h"
 #include "arq/nn/gemm_bf16_levels.h"
 
@@ -38,30 +37,6 @@ static_assert(kColsPerTile % Simd::kLanes == 0 && kDepthBlock % 2 == 0 &&
 inline Index min_index(Index a, Index b) {
   return a < b ? a : b;
 }
-
-// 64-byte aligned per-thread storage that only grows.
-class WordBuffer {
- public:
-  WordBuffer() = default;
-  WordBuffer(const WordBuffer&) = delete;
-  WordBuffer& operator=(const WordBuffer&) = delete;
-  ~WordBuffer() { std::free(data_); }
-
-  Word* reserve(Index words) {
-    if (words > capacity_) {
-      std::free(data_);
-      const size_t bytes = (static_cast<size_t>(words) * sizeof(Word) + 63) / 64 * 64;
-      data_ = static_cast<Word*>(std::aligned_alloc(64, bytes));
-      if (data_ == nullptr) throw std::bad_alloc();
-      capacity_ = words;
-    }
-    return data_;
-  }
-
- private:
-  Word* data_ = nullptr;
-  Index capacity_ = 0;
-};
 
 // op(A)[i0 : i0+rows, k0 : k0+depth] as bf16 pairs in MR-row panels: the pair (i, p) — columns
 // k0+2p and k0+2p+1 of row i — at word p·MR + i. Rows past the end and a missing last odd
@@ -179,8 +154,9 @@ void run_micro_kernel(Index rows, Index pairs, const Word* a_panel, const Word* 
 
 void gemm_bf16_impl(const Bf16GemmArgs& args) {
   const Index m = args.m, n = args.n, k = args.k;
-  thread_local WordBuffer a_buffer;
-  Word* const a_packed = a_buffer.reserve(kRowBlock * (kDepthBlock / 2));
+  thread_local AlignedScratch a_scratch;
+  Word* const a_packed =
+      static_cast<Word*>(a_scratch.reserve(sizeof(Word) * kRowBlock * (kDepthBlock / 2)));
   for (Index pc = 0; pc < k; pc += kDepthBlock) {
     const Index depth = min_index(kDepthBlock, k - pc);
     const Index pairs = (depth + 1) / 2;

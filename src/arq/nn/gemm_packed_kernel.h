@@ -20,10 +20,9 @@
 #include <immintrin.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <utility>
 
+#include "arq/nn/aligned_scratch.h"
 #include "arq/nn/gemm_packed_levels.h"
 
 namespace arq::nn::detail {
@@ -44,30 +43,6 @@ static_assert(kRowsPerTile <= 8 && kColsPerTile % 8 == 0 && kRowBlock % kRowsPer
 inline Index min_index(Index a, Index b) {
   return a < b ? a : b;
 }
-
-// 64-byte aligned per-thread storage that only grows.
-class PackBuffer {
- public:
-  PackBuffer() = default;
-  PackBuffer(const PackBuffer&) = delete;
-  PackBuffer& operator=(const PackBuffer&) = delete;
-  ~PackBuffer() { std::free(data_); }
-
-  float* reserve(Index floats) {
-    if (floats > capacity_) {
-      std::free(data_);
-      const size_t bytes = (static_cast<size_t>(floats) * sizeof(float) + 63) / 64 * 64;
-      data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
-      if (data_ == nullptr) throw std::bad_alloc();
-      capacity_ = floats;
-    }
-    return data_;
-  }
-
- private:
-  float* data_ = nullptr;
-  Index capacity_ = 0;
-};
 
 struct Operand {
   const float* data;
@@ -266,8 +241,9 @@ void gemm_packed_impl(const PackedGemmArgs& args) {
   const Index m = args.m, n = args.n, k = args.k;
   float* const c = args.c;
   const Index c_stride = args.c_stride;
-  thread_local PackBuffer a_buffer, b_buffer;
-  float* const a_packed = a_buffer.reserve(kRowBlock * kDepthBlock + kPackASlack);
+  thread_local AlignedScratch a_scratch, b_scratch;
+  float* const a_packed = static_cast<float*>(
+      a_scratch.reserve(sizeof(float) * (kRowBlock * kDepthBlock + kPackASlack)));
   const bool b_in_place = !b.transposed && m <= kMaxRowsForUnpackedB;
   for (Index jc = 0; jc < n; jc += kColBlock) {
     const Index block_cols = min_index(kColBlock, n - jc);
@@ -278,8 +254,8 @@ void gemm_packed_impl(const PackedGemmArgs& args) {
       const float beta_here = pc == 0 ? args.beta : 1.0f;  // later slices add onto earlier ones
       const Index packed_cols = block_cols - in_place_cols;
       const Index packed_panels = (packed_cols + kColsPerTile - 1) / kColsPerTile;
-      float* const b_packed =
-          b_buffer.reserve((packed_panels > 0 ? packed_panels : 1) * kColsPerTile * kDepthBlock);
+      float* const b_packed = static_cast<float*>(b_scratch.reserve(
+          sizeof(float) * (packed_panels > 0 ? packed_panels : 1) * kColsPerTile * kDepthBlock));
       if (packed_cols > 0) pack_b(b, pc, depth, jc + in_place_cols, packed_cols, b_packed);
       for (Index ic = 0; ic < m; ic += kRowBlock) {
         const Index block_rows = min_index(kRowBlock, m - ic);
