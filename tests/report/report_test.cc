@@ -336,6 +336,40 @@ TEST(Report, ActionRepeatAndMinatarVersionsStayApart) {
                                       "minatar-breakout-v0.svg", "minatar-breakout-v1.svg"}));
 }
 
+// TD-MPC2's protocol repeats each action twice and logs agent steps; a report shows every run in
+// environment steps, so 500 logged steps of a ":repeat2" run are 1000 environment steps.
+TEST(Report, ActionRepeatRunsAreSeenInEnvironmentSteps) {
+  TempFolder folder;
+  const auto root = folder.path() / "runs";
+  for (int seed = 0; seed < 2; ++seed) {
+    fabricate_run(root / ("tdmpc2-" + std::to_string(seed)), "tdmpc2", "dmc/walker-walk:repeat2",
+                  seed, 1000, {{0, 20.0}, {500, 500.0 + seed}, {1000, 900.0 + seed}});
+    fabricate_run(root / ("sac-" + std::to_string(seed)), "sac", "dmc/walker-walk", seed, 2000,
+                  {{0, 20.0}, {1000, 100.0 + seed}, {2000, 300.0 + seed}});
+  }
+  const RunRecord repeated = load_run((root / "tdmpc2-0").string());
+  EXPECT_EQ(repeated.environment_steps_per_agent_step, 2);
+  EXPECT_EQ(repeated.total_steps, 2000);
+  ASSERT_EQ(repeated.evals.size(), 3u);
+  EXPECT_EQ(repeated.evals[1].step, 1000);
+  EXPECT_EQ(repeated.evals[2].step, 2000);
+  EXPECT_EQ(load_run((root / "sac-0").string()).evals[1].step, 1000);
+
+  // --at-step counts environment steps for both: TD-MPC2's evaluation at agent step 500.
+  ReportOptions options = svg_report_options(folder.path(), 200);
+  options.paper = false;
+  options.at_step = 1000;
+  write_report(options);
+  const std::string table = read_text(folder.path() / "report" / "final_returns.md");
+  EXPECT_NE(table.find("500.50"), std::string::npos) << table;
+  EXPECT_NE(table.find("100.50"), std::string::npos) << table;
+  EXPECT_EQ(table.find("900.50"), std::string::npos) << table;
+  const std::string md = read_text(folder.path() / "report" / "report.md");
+  EXPECT_NE(md.find("their steps are multiplied by N"), std::string::npos) << md;
+  const std::string data = read_text(folder.path() / "report" / "runs.csv");
+  EXPECT_NE(data.find("1000,500"), std::string::npos) << data;
+}
+
 TEST(Report, SplitsAMethodThatUsedTwoActionInterfacesOnOneTask) {
   TempFolder folder;
   const auto root = folder.path() / "runs";

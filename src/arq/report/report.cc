@@ -507,7 +507,14 @@ ReportResult write_report(const ReportOptions& options) {
 
   md += "\n## Learning curves\n\nMean evaluation return over runs with the " +
         percent(options.confidence) + " t-interval as a band, against environment steps" +
-        (cut ? ", up to " + at_step : "") + ".\n\n";
+        (cut ? ", up to " + at_step : "") + ".";
+  if (std::any_of(shown_runs.begin(), shown_runs.end(),
+                  [](const RunRecord& run) { return run.environment_steps_per_agent_step > 1; })) {
+    md +=
+        " Runs with action repeat N (`:repeatN`, as TD-MPC2's protocol) log agent steps; here "
+        "their steps are multiplied by N, in the curves, the tables and `--at-step` alike.";
+  }
+  md += "\n\n";
   const std::string gnuplot = options.png ? find_gnuplot() : "";
   if (options.png && gnuplot.empty()) {
     result.notes.push_back(

@@ -71,6 +71,15 @@ std::string task_key(const std::string& env_id) {
   return key + unknown;
 }
 
+int64_t environment_steps_per_agent_step(const std::string& env_id) {
+  if (!is_dmc(env_id)) return 1;
+  int64_t repeat = 1;
+  for (const auto& suffix : parse(env_id).suffixes) {
+    if (const int64_t count = repeat_count(suffix); count > 0) repeat *= count;
+  }
+  return repeat;
+}
+
 std::string action_interface(const std::string& env_id) {
   if (!is_dmc(env_id)) return "";
   for (const auto& suffix : parse(env_id).suffixes) {

@@ -6,6 +6,7 @@
 // in the key: ":repeat<N>" with N > 1 (one decision spans N control steps, so a step budget buys
 // N times the control steps, and the papers' protocol is action repeat 1) and MinAtar's -v0/-v1
 // (different action sets).
+#include <cstdint>
 #include <string>
 
 namespace arq::report {
@@ -14,6 +15,11 @@ namespace arq::report {
 // "dmc/cheetah-run:repeat2" (repeats multiply, a total of 1 is no repeat). Unknown suffixes and
 // non-DMC ids ("minatar/breakout-v0") are kept as they are.
 std::string task_key(const std::string& env_id);
+
+// Environment (control) steps per agent step: the product of the id's ":repeat<N>" suffixes, 1
+// for ids without one and for non-DMC ids. A run logs agent steps; reports multiply by this so
+// that every curve and every `--at-step` is in environment steps.
+int64_t environment_steps_per_agent_step(const std::string& env_id);
 
 // How a run with this id acts on its task: "bang-bang" or "continuous" for DMC ids, empty for
 // others (a MinAtar id fixes its action set, which is part of the task).

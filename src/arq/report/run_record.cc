@@ -8,6 +8,7 @@
 
 #include "arq/core/csv_table.h"
 #include "arq/core/error.h"
+#include "arq/report/report_task.h"
 #include "arq/sweep/manifest.h"
 #include "arq/sweep/run_state.h"
 
@@ -68,14 +69,17 @@ RunRecord load_run(const std::string& dir, const std::string& method) {
   run.env = *env;
   run.seed = *seed;
   run.method = method.empty() ? *agent : method;
+  run.environment_steps_per_agent_step = environment_steps_per_agent_step(run.env);
+  const int64_t scale = run.environment_steps_per_agent_step;
   run.total_steps = config["run"]["total_steps"].value<int64_t>();
+  if (run.total_steps) *run.total_steps *= scale;
 
   const std::string eval_path = (fs::path(dir) / "eval.csv").string();
   const CsvTable table = read_csv(eval_path);
   const size_t step = table.column("step", eval_path);
   const size_t mean = table.column("mean_return", eval_path);
   for (const auto& row : table.rows) {
-    run.evals.push_back({static_cast<int64_t>(row[step]), row[mean]});
+    run.evals.push_back({static_cast<int64_t>(row[step]) * scale, row[mean]});
   }
   std::stable_sort(run.evals.begin(), run.evals.end(),
                    [](const EvalPoint& a, const EvalPoint& b) { return a.step < b.step; });

@@ -18,6 +18,9 @@ struct RunRecord {
   std::string method;  // the sweep's method label, else run.agent
   std::string env;
   int64_t seed = 0;
+  // Steps are environment steps: a run with action repeat N (":repeatN") logs agent steps, which
+  // load_run multiplies by N, recorded here.
+  int64_t environment_steps_per_agent_step = 1;
   std::optional<int64_t> total_steps;
   bool complete = false;
   std::vector<EvalPoint> evals;  // in step order
