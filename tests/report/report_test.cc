@@ -407,6 +407,12 @@ TEST(Report, PngThroughGnuplotWhenInstalled) {
       read_text(folder.path() / "report" / "curves" / "minatar-space_invaders-v1.png");
   ASSERT_GT(png.size(), 1000u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
+  // The kept program names its files relative to curves/: a committed report holds no path of
+  // the machine that made it.
+  const std::string program =
+      read_text(folder.path() / "report" / "curves" / "minatar-space_invaders-v1.gp");
+  EXPECT_NE(program.find("\"minatar-space_invaders-v1.dat\""), std::string::npos) << program;
+  EXPECT_EQ(program.find(folder.path().string()), std::string::npos) << program;
 }
 
 TEST(Report, RejectsEmptyInputs) {

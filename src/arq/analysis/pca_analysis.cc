@@ -188,8 +188,8 @@ PcaAnalysisResult analyze_pca(LocalCheckpoint& checkpoint, const RolloutObservat
     // The data and program name this folder, so they are removed once the PNG exists.
     const fs::path data = root / (stem + ".dat"), program = root / (stem + ".gp");
     write_file_atomic(data.string(), scatter_gnuplot_data(plot));
-    write_file_atomic(program.string(), scatter_gnuplot_program(plot, data.string(),
-                                                                (root / (stem + ".png")).string()));
+    write_file_atomic(program.string(),
+                      scatter_gnuplot_program(plot, stem + ".dat", stem + ".png"));
     std::string error;
     if (run_gnuplot(gnuplot, program.string(), &error)) {
       result.files.push_back(stem + ".png");

@@ -111,13 +111,17 @@ std::string find_gnuplot() {
 }
 
 bool run_gnuplot(const std::string& gnuplot, const std::string& program_path, std::string* error) {
+  const std::filesystem::path program(program_path);
+  const std::string folder = program.has_parent_path() ? program.parent_path().string() : ".";
+  const std::string file = program.filename().string();
   const pid_t pid = ::fork();
   if (pid < 0) {
     *error = "cannot start gnuplot";
     return false;
   }
   if (pid == 0) {
-    ::execl(gnuplot.c_str(), "gnuplot", program_path.c_str(), static_cast<char*>(nullptr));
+    if (::chdir(folder.c_str()) != 0) ::_exit(126);
+    ::execl(gnuplot.c_str(), "gnuplot", file.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   int status = 0;

@@ -23,7 +23,8 @@ struct PlotSpec {
 std::string render_svg(const PlotSpec& plot);
 
 // The gnuplot program that draws `plot` from `data_path` into a PNG at `png_path`, and the data
-// file it reads (one block per series: x y low high).
+// file it reads (one block per series: x y low high). Give paths relative to the program's folder
+// (run_gnuplot runs it there), so a report folder can move, and be committed, as a whole.
 std::string gnuplot_data(const PlotSpec& plot);
 std::string gnuplot_program(const PlotSpec& plot, const std::string& data_path,
                             const std::string& png_path);
@@ -31,7 +32,8 @@ std::string gnuplot_program(const PlotSpec& plot, const std::string& data_path,
 // Path of gnuplot on PATH, or empty.
 std::string find_gnuplot();
 
-// Runs gnuplot on a program file; returns false and fills `error` when it fails.
+// Runs gnuplot on a program file, in the program's folder; returns false and fills `error` when
+// it fails.
 bool run_gnuplot(const std::string& gnuplot, const std::string& program_path, std::string* error);
 
 }  // namespace arq::plot

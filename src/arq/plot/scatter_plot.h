@@ -18,7 +18,8 @@ struct ScatterSpec {
 
 std::string render_scatter_svg(const ScatterSpec& plot);
 
-// gnuplot's data (one block per group: x y) and the program that draws it into `png_path`.
+// gnuplot's data (one block per group: x y) and the program that draws it into `png_path`
+// (paths relative to the program's folder, where run_gnuplot runs it).
 std::string scatter_gnuplot_data(const ScatterSpec& plot);
 std::string scatter_gnuplot_program(const ScatterSpec& plot, const std::string& data_path,
                                     const std::string& png_path);

@@ -527,8 +527,9 @@ ReportResult write_report(const ReportOptions& options) {
     if (!gnuplot.empty()) {
       const fs::path root = fs::absolute(options.out_dir);
       writer.write(stem + ".dat", gnuplot_data(plot));
-      writer.write(stem + ".gp", gnuplot_program(plot, (root / (stem + ".dat")).string(),
-                                                 (root / (stem + ".png")).string()));
+      // Names relative to curves/, where gnuplot runs: no machine path in the report.
+      const std::string name = sweep::slugify(task);
+      writer.write(stem + ".gp", gnuplot_program(plot, name + ".dat", name + ".png"));
       std::string error;
       if (run_gnuplot(gnuplot, (root / (stem + ".gp")).string(), &error)) {
         result.files.push_back(stem + ".png");
