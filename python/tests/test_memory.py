@@ -1,14 +1,22 @@
 """No memory growth over 10^6 steps (resident set size before and after)."""
 
+import os
+
 import numpy as np
+import pytest
 
 import arq
+
+# Under AddressSanitizer freed blocks wait in a quarantine (up to 256 MB) before reuse, so the
+# resident set grows without any leak: these measurements mean nothing in that build.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("ARQ_SANITIZED") == "1",
+    reason="sanitizer build: ASan's quarantine keeps freed memory resident")
 
 
 def resident_bytes():
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
-    import os
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
