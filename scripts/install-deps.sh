@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  cmake make g++ pkg-config git
+  cmake ninja-build make g++ pkg-config git
   libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmujoco-dev
