@@ -152,6 +152,19 @@ TEST_F(SweepSpecTest, BadFilesAreRejectedWithTheKeyNamed) {
       std::string::npos);
   EXPECT_NE(error_of("extends = \"bad.toml\"\n").find("cycle"), std::string::npos);
   EXPECT_NE(error_of("seeds = [1\n").find("line"), std::string::npos);
+  // A seed range is bounded before its list is built (fuzzing found a count of 10^15 that
+  // allocated until the process ran out of memory), and its last seed must not overflow.
+  const std::string rest = "envs = [\"x\"]\n[[method]]\nname = \"A\"\n";
+  EXPECT_NE(error_of("seeds = { first = 1, count = 1033333333333333 }\n" + rest)
+                .find("'seeds.count': must be in [1, 10000], got 1033333333333333"),
+            std::string::npos);
+  EXPECT_NE(error_of("seeds = { first = 1, count = 0 }\n" + rest).find("'seeds.count'"),
+            std::string::npos);
+  EXPECT_NE(error_of("seeds = { first = 9223372036854775807, count = 2 }\n" + rest)
+                .find("'seeds.first'"),
+            std::string::npos);
+  EXPECT_NE(error_of("seeds = { first = -1, count = 2 }\n" + rest).find("'seeds.first'"),
+            std::string::npos);
 }
 
 // A method with its own `envs` runs on those instead of the sweep's: SAC on the plain DMC tasks

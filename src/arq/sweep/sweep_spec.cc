@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -18,6 +19,9 @@ const std::set<std::string> kTopLevelKeys = {"name",  "out",   "trainer", "total
                                              "seeds", "envs",  "set",     "method",
                                              "grid",  "slurm", "extends", "description"};
 const std::set<std::string> kMethodKeys = {"name", "config", "agent", "set", "envs"};
+// More seeds than any study runs; a larger `seeds.count` is a typo (found by fuzzing: a count of
+// 10^15 allocated until the process ran out of memory).
+constexpr int64_t kMaxSeeds = 10'000;
 const std::set<std::string> kSlurmKeys = {"time",    "mem",          "partition",
                                           "account", "max_parallel", "extra"};
 
@@ -165,7 +169,15 @@ std::vector<int64_t> parse_seeds(const toml::node& node, const std::string& sour
     }
     const int64_t start = get_integer(*first, source, "seeds.first");
     const int64_t n = get_integer(*count, source, "seeds.count");
-    if (n < 1) throw Error(where(source, "seeds.count") + ": must be >= 1");
+    // Checked before the list is built: a typo in `count` must not allocate gigabytes.
+    if (n < 1 || n > kMaxSeeds) {
+      throw Error(where(source, "seeds.count") + ": must be in [1, " + std::to_string(kMaxSeeds) +
+                  "], got " + std::to_string(n));
+    }
+    if (start < 0 || start > std::numeric_limits<int64_t>::max() - (n - 1)) {
+      throw Error(where(source, "seeds.first") + ": the seeds " + std::to_string(start) +
+                  " and on must lie in [0, 2^63 - 1]");
+    }
     for (int64_t i = 0; i < n; ++i) seeds.push_back(start + i);
   } else {
     throw Error(where(source, "seeds") + ": expected [1, 2, 3] or { first = 1, count = 10 }");
