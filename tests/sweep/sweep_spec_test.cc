@@ -160,9 +160,9 @@ TEST_F(SweepSpecTest, BadFilesAreRejectedWithTheKeyNamed) {
             std::string::npos);
   EXPECT_NE(error_of("seeds = { first = 1, count = 0 }\n" + rest).find("'seeds.count'"),
             std::string::npos);
-  EXPECT_NE(error_of("seeds = { first = 9223372036854775807, count = 2 }\n" + rest)
-                .find("'seeds.first'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("seeds = { first = 9223372036854775807, count = 2 }\n" + rest).find("'seeds.first'"),
+      std::string::npos);
   EXPECT_NE(error_of("seeds = { first = -1, count = 2 }\n" + rest).find("'seeds.first'"),
             std::string::npos);
 }
