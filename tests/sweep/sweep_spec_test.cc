@@ -101,6 +101,26 @@ name = "ARQ"
   EXPECT_EQ(*manifest.entries[5].total_steps, 10000);  // from the --set override
 }
 
+// Ten axes of ten values are 10^10 runs from a few lines: refused with the count, not expanded.
+TEST_F(SweepSpecTest, AGridTooLargeToExpandIsRefusedWithItsSize) {
+  std::string text =
+      "seeds = [1]\nenvs = [\"minatar/breakout-v1\"]\n[[method]]\nname = \"A\"\n[grid]\n";
+  for (int axis = 0; axis < 10; ++axis) {
+    text += "\"key" + std::to_string(axis) + "\" = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+  }
+  write_text(folder_.path() / "huge.toml", text);
+  ExpandOptions options;
+  options.default_trainer = "arq train";
+  try {
+    expand_sweep(load_sweep_file(folder_ / "huge.toml"), options);
+    FAIL() << "a sweep of 10^10 runs was expanded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("10000000000 runs, more than the 100000"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_F(SweepSpecTest, ExtendsMergesAndAppendsSet) {
   write_text(folder_.path() / "demo.toml", kSweep);
   write_text(folder_.path() / "cpu" / "small.toml", R"(

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -56,6 +57,13 @@ std::vector<std::vector<std::string>> grid_points(const std::vector<GridAxis>& g
     points = std::move(next);
   }
   return points;
+}
+
+// 1e10 -> "10000000000": counts beyond 64 bits still print in full.
+std::string whole_number(double value) {
+  char text[400];
+  std::snprintf(text, sizeof(text), "%.0f", value);
+  return text;
 }
 
 // "local.goodness=rms" -> "goodness=rms": the last key segment is enough to tell runs apart.
@@ -145,9 +153,19 @@ Manifest expand_sweep(const SweepSpec& spec, const ExpandOptions& options) {
     }
   }
 
+  // Counted before anything is built: ten grid axes of ten values are 10^10 runs from a short
+  // file, and expanding them would exhaust memory instead of saying so.
+  const std::vector<std::string> envs = all_envs(spec);
+  double runs = static_cast<double>(seeds.size()) * static_cast<double>(envs.size()) *
+                static_cast<double>(spec.methods.size());
+  for (const auto& axis : spec.grid) runs *= static_cast<double>(axis.values.size());
+  if (runs > static_cast<double>(kMaxSweepRuns)) {
+    throw Error("sweep '" + spec.name + "': seeds x environments x methods x grid values is " +
+                whole_number(runs) + " runs, more than the " + std::to_string(kMaxSweepRuns) +
+                " one sweep may have; split it into smaller sweeps");
+  }
   const auto points = grid_points(spec.grid);
   std::set<std::string> ids;
-  const std::vector<std::string> envs = all_envs(spec);
   for (int64_t seed : seeds) {
     for (const auto& env : envs) {
       require_no_tabs(env, "environment");

@@ -39,8 +39,12 @@ struct ExpandOptions {
   std::vector<std::string> overrides;  // appended after everything else (last wins)
 };
 
+// At most this many runs in one sweep (the product below, an upper bound of what it expands to).
+inline constexpr size_t kMaxSweepRuns = 100'000;
+
 // Every combination seed x env x method x grid values, seeds outermost so that a sweep stopped
-// early has whole seeds across every task and method. Paths in commands are absolute.
+// early has whole seeds across every task and method. Paths in commands are absolute. More than
+// kMaxSweepRuns combinations are an error naming the count, raised before anything is built.
 Manifest expand_sweep(const SweepSpec& spec, const ExpandOptions& options);
 
 void write_manifest(const Manifest& manifest);
