@@ -11,12 +11,9 @@ enum class Transpose { kNo, kYes };
 void gemm(const ConstMatrixRef& a, Transpose transpose_a, const ConstMatrixRef& b,
           Transpose transpose_b, MatrixRef c, float alpha = 1.0f, float beta = 0.0f);
 
-// Shorthands for the common cases.
+// Shorthand for the common case, C = A · B.
 inline void matmul(const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef c) {
   gemm(a, Transpose::kNo, b, Transpose::kNo, c);
-}
-inline void matmul_accumulate(const ConstMatrixRef& a, const ConstMatrixRef& b, MatrixRef c) {
-  gemm(a, Transpose::kNo, b, Transpose::kNo, c, 1.0f, 1.0f);
 }
 
 }  // namespace arq::nn
