@@ -3,8 +3,8 @@
 # compile, then a summary of the slowest translation units.
 #
 #   cmake -S . -B build-timed -DCMAKE_CXX_COMPILER_LAUNCHER="$PWD/scripts/time-compile.sh"
-#   ARQ_COMPILE_TIMES=/tmp/times.tsv cmake --build build-timed -j 2
-#   scripts/time-compile.sh --summary /tmp/times.tsv
+#   ARQ_COMPILE_TIMES="$PWD/compile-times.tsv" cmake --build build-timed -j 2
+#   scripts/time-compile.sh --summary compile-times.tsv
 #
 # Each line of the log is: user+system CPU seconds, wall seconds, source file. Without
 # ARQ_COMPILE_TIMES the launcher just runs the compiler.
