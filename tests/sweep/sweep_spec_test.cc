@@ -183,7 +183,7 @@ TEST_F(SweepSpecTest, BadFilesAreRejectedWithTheKeyNamed) {
   EXPECT_NE(
       error_of("seeds = { first = 9223372036854775807, count = 2 }\n" + rest).find("'seeds.first'"),
       std::string::npos);
-  EXPECT_NE(error_of("seeds = { first = -1, count = 2 }\n" + rest).find("'seeds.first'"),
+  EXPECT_NE(error_of("seeds = { first = -1, count = 2 }\n" + rest).find("seeds must be >= 0"),
             std::string::npos);
 }
 

@@ -138,6 +138,14 @@ int64_t parse_step_count(const std::string& text, const std::string& what) {
   return static_cast<int64_t>(value);
 }
 
+double sweep_run_bound(const SweepSpec& spec, const std::vector<int64_t>& seeds) {
+  double runs = static_cast<double>(seeds.empty() ? spec.seeds.size() : seeds.size()) *
+                static_cast<double>(all_envs(spec).size()) *
+                static_cast<double>(spec.methods.size());
+  for (const auto& axis : spec.grid) runs *= static_cast<double>(axis.values.size());
+  return runs;
+}
+
 Manifest expand_sweep(const SweepSpec& spec, const ExpandOptions& options) {
   Manifest manifest;
   manifest.root = fs::absolute(options.out_dir.empty() ? spec.out_dir : options.out_dir)
@@ -155,17 +163,14 @@ Manifest expand_sweep(const SweepSpec& spec, const ExpandOptions& options) {
 
   // Counted before anything is built: ten grid axes of ten values are 10^10 runs from a short
   // file, and expanding them would exhaust memory instead of saying so.
-  const std::vector<std::string> envs = all_envs(spec);
-  double runs = static_cast<double>(seeds.size()) * static_cast<double>(envs.size()) *
-                static_cast<double>(spec.methods.size());
-  for (const auto& axis : spec.grid) runs *= static_cast<double>(axis.values.size());
-  if (runs > static_cast<double>(kMaxSweepRuns)) {
+  if (const double runs = sweep_run_bound(spec, seeds); runs > static_cast<double>(kMaxSweepRuns)) {
     throw Error("sweep '" + spec.name + "': seeds x environments x methods x grid values is " +
                 whole_number(runs) + " runs, more than the " + std::to_string(kMaxSweepRuns) +
                 " one sweep may have; split it into smaller sweeps");
   }
   const auto points = grid_points(spec.grid);
   std::set<std::string> ids;
+  const std::vector<std::string> envs = all_envs(spec);
   for (int64_t seed : seeds) {
     for (const auto& env : envs) {
       require_no_tabs(env, "environment");

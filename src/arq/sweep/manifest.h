@@ -39,7 +39,13 @@ struct ExpandOptions {
   std::vector<std::string> overrides;  // appended after everything else (last wins)
 };
 
-// At most this many runs in one sweep (the product below, an upper bound of what it expands to).
+// seeds x environments x methods x grid values: an upper bound of the runs expand_sweep builds
+// (a method with its own envs runs on fewer), counted without building anything. A double, so
+// that a file asking for more than 2^64 runs still gets a number. `seeds` replaces spec.seeds
+// when non-empty, as ExpandOptions::seeds does.
+double sweep_run_bound(const SweepSpec& spec, const std::vector<int64_t>& seeds = {});
+
+// At most this many runs in one sweep, by sweep_run_bound.
 inline constexpr size_t kMaxSweepRuns = 100'000;
 
 // Every combination seed x env x method x grid values, seeds outermost so that a sweep stopped

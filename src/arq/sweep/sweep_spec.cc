@@ -174,9 +174,8 @@ std::vector<int64_t> parse_seeds(const toml::node& node, const std::string& sour
       throw Error(where(source, "seeds.count") + ": must be in [1, " + std::to_string(kMaxSeeds) +
                   "], got " + std::to_string(n));
     }
-    if (start < 0 || start > std::numeric_limits<int64_t>::max() - (n - 1)) {
-      throw Error(where(source, "seeds.first") + ": the seeds " + std::to_string(start) +
-                  " and on must lie in [0, 2^63 - 1]");
+    if (start > std::numeric_limits<int64_t>::max() - (n - 1)) {
+      throw Error(where(source, "seeds.first") + ": the range's last seed would exceed 2^63 - 1");
     }
     for (int64_t i = 0; i < n; ++i) seeds.push_back(start + i);
   } else {
