@@ -464,6 +464,70 @@ TEST(Report, CutAtStepKeepsTheEvaluationsUpToTheStep) {
   EXPECT_THROW(cut_at_step(mid, -5), Error);
 }
 
+// episodes.csv as the trainer writes it: episode i (1-based) ends at step 10 i with return
+// `first_return + i - 1`.
+void fabricate_training_episodes(const std::filesystem::path& run, int count, double first_return) {
+  std::string csv = "step,episode,return,length\n";
+  for (int i = 1; i <= count; ++i) {
+    csv += std::to_string(10 * i) + "," + std::to_string(i) + "," +
+           std::to_string(first_return + i - 1) + ",10\n";
+  }
+  testing::write_text(run / "episodes.csv", csv);
+}
+
+TEST(Report, TrainingReturnAveragesTheLastHundredTrainingEpisodes) {
+  TempFolder folder;
+  const auto run_dir = folder.path() / "run";
+  fabricate_run(run_dir, "dqn", "minatar/breakout-v1", 1, 1500, {{0, 0}, {1500, 9}});
+  EXPECT_FALSE(load_run(run_dir.string()).training_return().has_value());  // no episodes.csv
+
+  fabricate_training_episodes(run_dir, 150, 1.0);  // returns 1..150, ending at steps 10..1500
+  const RunRecord run = load_run(run_dir.string());
+  ASSERT_EQ(run.training_episodes.size(), 150u);
+  EXPECT_DOUBLE_EQ(*run.training_return(), 100.5);  // mean of 51..150
+  // Cut at step 1000: episodes 1..100 remain, all of them averaged.
+  EXPECT_DOUBLE_EQ(*cut_at_step(run, 1000).training_return(), 50.5);
+  // Fewer than 100 episodes: all of them.
+  EXPECT_DOUBLE_EQ(*cut_at_step(run, 305).training_return(), 15.5);  // mean of 1..30
+}
+
+TEST(Report, TrainingReturnsTableAndPaperColumns) {
+  TempFolder folder;
+  fabricate_runs(folder.path() / "runs");
+  // ARQ's Breakout seeds get 100 training episodes each (returns 30.., 40.., 50.. upward).
+  for (int seed = 0; seed < 3; ++seed) {
+    fabricate_training_episodes(folder.path() / "runs" / ("arq-b-" + std::to_string(seed)), 100,
+                                30.0 + 10.0 * seed);
+  }
+  const ReportResult result = write_report(svg_report_options(folder.path(), 200));
+  const auto report = folder.path() / "report";
+  // Means 79.5, 89.5, 99.5 (s = 10): only the cell with training episodes appears.
+  const std::string training = read_text(report / "training_returns.csv");
+  EXPECT_NE(training.find("\narq,minatar/breakout-v1,Breakout,minatar/breakout-v1,3,89.5,10,"),
+            std::string::npos)
+      << training;
+  EXPECT_EQ(training.find("\nad,"), std::string::npos) << training;
+  EXPECT_NE(result.summary_markdown.find("## Return of the last 100 training episodes"),
+            std::string::npos);
+  const std::string comparison = read_text(report / "paper_comparison.csv");
+  EXPECT_NE(comparison.find("\narq,minatar/breakout-v1,minatar/breakout-v1,Breakout,"
+                            "training_return,3,89.5,"),
+            std::string::npos)
+      << comparison;
+  // 87.84 lies inside 89.5 ± 24.84; cells without training episodes show a dash.
+  const std::string check = read_text(report / "paper_check.md");
+  EXPECT_NE(check.find("| ours: last 100 training episodes [95 % CI] | inside |"),
+            std::string::npos)
+      << check;
+  EXPECT_NE(check.find("| arq | Breakout | 87.84 | ARQ paper (ICLR 2026), mean of 5 seeds | 90.00 "
+                       "[65.16, 114.84] (n=3) | yes | 45.00 [32.58, 57.42] (n=3) | no | 89.50 "
+                       "[64.66, 114.34] (n=3) | yes |"),
+            std::string::npos)
+      << check;
+  EXPECT_NE(check.find("| ad | Breakout |"), std::string::npos);
+  EXPECT_NE(check.find("(n=3) | no | — | |"), std::string::npos) << check;
+}
+
 // The texts of centred SVG labels: the title, the x-axis tick labels in order, then the axis
 // labels.
 std::vector<std::string> centred_svg_texts(const std::string& svg) {

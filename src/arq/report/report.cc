@@ -248,19 +248,25 @@ std::string yes_no(std::optional<bool> inside) {
   return inside ? (*inside ? "yes" : "no") : "";
 }
 
-// Every pairing of our cells with published numbers, once per measure (final return, curve mean).
-std::string paper_comparison_csv(const std::vector<TaskSummary>& finals,
-                                 const std::vector<TaskSummary>& curve_means) {
+// One way of scoring a run, as the paper comparison names it: in CSV (`key`) and in a column
+// heading (`label`), with our cells by that score.
+struct Measure {
+  std::string key;
+  std::string label;
+  const std::vector<TaskSummary>* summaries;
+};
+
+// Every pairing of our cells with published numbers, once per measure.
+std::string paper_comparison_csv(const std::vector<Measure>& measures) {
   std::string csv =
       "method,task,env,paper_task,measure,runs,mean,ci_low,ci_high,ci_half_width,paper_method,"
       "paper_value,paper_plus_minus,approximate,source,paper_value_inside_ci\n";
-  for (const auto& [measure, summaries] :
-       {std::pair{"final_return", &finals}, std::pair{"curve_mean", &curve_means}}) {
-    for (const auto& pair : published_pairs(*summaries)) {
+  for (const Measure& measure : measures) {
+    for (const auto& pair : published_pairs(*measure.summaries)) {
       const TaskSummary& s = *pair.ours;
       const PaperResult& r = *pair.published;
       csv += csv_field(s.method) + "," + csv_field(s.task) + "," + csv_field(s.env) + "," +
-             csv_field(r.task) + "," + measure + "," + std::to_string(s.finals.size()) + "," +
+             csv_field(r.task) + "," + measure.key + "," + std::to_string(s.finals.size()) + "," +
              exact(s.interval.estimate) + "," + exact(s.interval.low) + "," +
              exact(s.interval.high) + "," + exact(s.interval.half_width()) + "," +
              csv_field(r.method) + "," + exact(r.value) + "," +
@@ -271,41 +277,46 @@ std::string paper_comparison_csv(const std::vector<TaskSummary>& finals,
   return csv;
 }
 
-// Per published table number (not plot read-outs): our interval by both measures and whether the
-// number lies inside each.
-std::string published_check_markdown(const std::vector<TaskSummary>& finals,
-                                     const std::vector<TaskSummary>& curve_means, double confidence,
-                                     const std::string& final_measure) {
-  std::map<std::pair<std::string, std::string>, const TaskSummary*> curve_cell;
-  for (const auto& s : curve_means) curve_cell[{s.method, s.task}] = &s;
-  std::string md = "| method | task | published | source | ours: " + final_measure + " [" +
-                   percent(confidence) + " CI] | inside | ours: curve mean [" +
-                   percent(confidence) + " CI] | inside |\n|---|---|---|---|---|---|---|---|\n";
+// Per published table number (not plot read-outs): our interval by each measure and whether the
+// number lies inside it. Rows are the cells of the first measure; the others fill their columns
+// where they have the cell.
+std::string published_check_markdown(const std::vector<Measure>& measures, double confidence) {
+  std::vector<std::map<std::pair<std::string, std::string>, const TaskSummary*>> cells(
+      measures.size());
+  std::string md = "| method | task | published | source |";
+  std::string rule = "|---|---|---|---|";
+  for (size_t m = 0; m < measures.size(); ++m) {
+    for (const auto& s : *measures[m].summaries) cells[m][{s.method, s.task}] = &s;
+    md += " ours: " + measures[m].label + " [" + percent(confidence) + " CI] | inside |";
+    rule += "---|---|";
+  }
+  md += "\n" + rule + "\n";
+  auto interval = [](const TaskSummary& cell) {
+    if (cell.finals.size() < 2) return number(cell.interval.estimate) + " (n=1)";
+    return number(cell.interval.estimate) + " [" + number(cell.interval.low) + ", " +
+           number(cell.interval.high) + "] (n=" + std::to_string(cell.finals.size()) + ")";
+  };
   size_t rows = 0;
-  for (const auto& pair : published_pairs(finals)) {
+  for (const auto& pair : published_pairs(*measures.front().summaries)) {
     const PaperResult& r = *pair.published;
     if (r.approximate) continue;
     const TaskSummary& s = *pair.ours;
-    auto interval = [](const TaskSummary& cell) {
-      if (cell.finals.size() < 2) return number(cell.interval.estimate) + " (n=1)";
-      return number(cell.interval.estimate) + " [" + number(cell.interval.low) + ", " +
-             number(cell.interval.high) + "] (n=" + std::to_string(cell.finals.size()) + ")";
-    };
-    std::string curve = "— | ";
-    const auto it = curve_cell.find({s.method, s.task});
-    if (it != curve_cell.end()) {
-      curve = interval(*it->second) + " | " + yes_no(PublishedPair{it->second, &r}.inside());
-    }
     md += "| " + md_cell(s.method) + " | " + md_cell(task_label(s.task)) + " | " + number(r.value) +
-          (r.plus_minus ? " ± " + number(*r.plus_minus) : "") + " | " + md_cell(r.source) + " | " +
-          interval(s) + " | " + yes_no(pair.inside()) + " | " + curve + " |\n";
+          (r.plus_minus ? " ± " + number(*r.plus_minus) : "") + " | " + md_cell(r.source) + " |";
+    for (const auto& by_cell : cells) {
+      const auto it = by_cell.find({s.method, s.task});
+      md += it == by_cell.end() ? " — | |"
+                                : " " + interval(*it->second) + " | " +
+                                      yes_no(PublishedPair{it->second, &r}.inside()) + " |";
+    }
+    md += "\n";
     ++rows;
   }
   if (rows == 0) return "";
   return md + "\nInside: the published number lies in our " + percent(confidence) +
          " Student-t interval over seeds (blank with one run). The papers do not say whether "
-         "their tables give the final evaluation or an average over the learning curve, so both "
-         "are shown.\n";
+         "their tables give the final evaluation, an average over the learning curve or the "
+         "returns of training episodes, so each is shown.\n";
 }
 
 std::string aggregate_markdown(const std::vector<AggregateRow>& rows,
@@ -457,10 +468,30 @@ ReportResult write_report(const ReportOptions& options) {
     md += "\n## Mean over the learning curve\n\n" + curve_md;
     writer.write("curve_means.md", curve_md);
     writer.write("curve_means.csv", final_table_csv(curve_means));
+
+    const std::vector<TaskSummary> training_returns =
+        summarize_returns(table_runs, options.confidence, RunScore::kTrainingReturn);
+    std::vector<Measure> measures = {
+        {"final_return", cut ? "return at " + at_step : "final", &summaries},
+        {"curve_mean", "curve mean", &curve_means}};
+    if (!training_returns.empty()) {
+      const std::string training_measure =
+          "return of the last " + std::to_string(kTrainingReturnEpisodes) + " training episodes" +
+          (cut ? " that ended by " + at_step : std::string()) +
+          " (played with training's exploration)";
+      const std::string training_md = final_table_markdown(training_returns, options.paper,
+                                                           options.confidence, training_measure);
+      md += "\n## Return of the last " + std::to_string(kTrainingReturnEpisodes) +
+            " training episodes\n\n" + training_md;
+      writer.write("training_returns.md", training_md);
+      writer.write("training_returns.csv", final_table_csv(training_returns));
+      measures.push_back({"training_return",
+                          "last " + std::to_string(kTrainingReturnEpisodes) + " training episodes",
+                          &training_returns});
+    }
     if (options.paper) {
-      writer.write("paper_comparison.csv", paper_comparison_csv(summaries, curve_means));
-      const std::string check_md = published_check_markdown(
-          summaries, curve_means, options.confidence, cut ? "return at " + at_step : "final");
+      writer.write("paper_comparison.csv", paper_comparison_csv(measures));
+      const std::string check_md = published_check_markdown(measures, options.confidence);
       if (!check_md.empty()) {
         md += "\n## Published numbers against our intervals\n\n" + check_md;
         writer.write("paper_check.md", check_md);

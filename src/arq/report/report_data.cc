@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "arq/core/error.h"
@@ -51,9 +52,23 @@ std::vector<TaskSummary> summarize_returns(const std::vector<RunRecord>& runs, d
   const std::vector<std::string> methods = report_methods(runs);
   std::map<std::pair<std::string, std::string>, Group> groups;
   for (size_t i = 0; i < runs.size(); ++i) {
+    double value = 0.0;
+    switch (score) {
+      case RunScore::kFinalReturn:
+        value = runs[i].final_return();
+        break;
+      case RunScore::kCurveMean:
+        value = runs[i].curve_mean();
+        break;
+      case RunScore::kTrainingReturn: {
+        const std::optional<double> training = runs[i].training_return();
+        if (!training) continue;
+        value = *training;
+        break;
+      }
+    }
     Group& group = groups[{methods[i], task_key(runs[i].env)}];
-    group.finals.push_back(score == RunScore::kFinalReturn ? runs[i].final_return()
-                                                           : runs[i].curve_mean());
+    group.finals.push_back(value);
     group.envs.insert(runs[i].env);
   }
   std::vector<TaskSummary> summaries;

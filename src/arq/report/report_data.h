@@ -29,11 +29,13 @@ std::vector<std::string> report_methods(const std::vector<RunRecord>& runs);
 
 // What one run contributes to a table cell.
 enum class RunScore {
-  kFinalReturn,  // its last evaluation (RunRecord::final_return)
-  kCurveMean,    // the mean of all its evaluations (RunRecord::curve_mean)
+  kFinalReturn,     // its last evaluation (RunRecord::final_return)
+  kCurveMean,       // the mean of all its evaluations (RunRecord::curve_mean)
+  kTrainingReturn,  // its last training episodes (RunRecord::training_return)
 };
 
-// Groups runs by (report method, task), sorted by method then task.
+// Groups runs by (report method, task), sorted by method then task. With kTrainingReturn, runs
+// without training episodes are left out (a cell then counts fewer runs).
 std::vector<TaskSummary> summarize_returns(const std::vector<RunRecord>& runs, double confidence,
                                            RunScore score = RunScore::kFinalReturn);
 

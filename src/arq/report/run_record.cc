@@ -37,6 +37,15 @@ double RunRecord::curve_mean() const {
   return sum / static_cast<double>(evals.size());
 }
 
+std::optional<double> RunRecord::training_return() const {
+  if (training_episodes.empty()) return std::nullopt;
+  const size_t count = std::min(training_episodes.size(), kTrainingReturnEpisodes);
+  double sum = 0.0;
+  for (size_t i = training_episodes.size() - count; i < training_episodes.size(); ++i)
+    sum += training_episodes[i].episode_return;
+  return sum / static_cast<double>(count);
+}
+
 RunRecord cut_at_step(RunRecord run, int64_t step) {
   if (step <= 0) {
     throw Error("--at-step must be a positive number of environment steps, got " +
@@ -45,6 +54,8 @@ RunRecord cut_at_step(RunRecord run, int64_t step) {
   run.cut_step = step;
   const bool evaluated_beyond = !run.evals.empty() && run.evals.back().step >= step;
   std::erase_if(run.evals, [step](const EvalPoint& point) { return point.step > step; });
+  std::erase_if(run.training_episodes,
+                [step](const TrainingEpisode& episode) { return episode.step > step; });
   run.reached_cut_step = evaluated_beyond && !run.evals.empty();
   return run;
 }
@@ -83,6 +94,21 @@ RunRecord load_run(const std::string& dir, const std::string& method) {
   }
   std::stable_sort(run.evals.begin(), run.evals.end(),
                    [](const EvalPoint& a, const EvalPoint& b) { return a.step < b.step; });
+
+  const fs::path episodes_path = fs::path(dir) / "episodes.csv";
+  if (fs::exists(episodes_path)) {
+    const CsvTable episodes = read_csv(episodes_path.string());
+    const size_t end_step = episodes.column("step", episodes_path.string());
+    const size_t episode_return = episodes.column("return", episodes_path.string());
+    run.training_episodes.reserve(episodes.rows.size());
+    for (const auto& row : episodes.rows) {
+      run.training_episodes.push_back(
+          {static_cast<int64_t>(row[end_step]) * scale, row[episode_return]});
+    }
+    std::stable_sort(
+        run.training_episodes.begin(), run.training_episodes.end(),
+        [](const TrainingEpisode& a, const TrainingEpisode& b) { return a.step < b.step; });
+  }
   run.complete = sweep::inspect_run(dir).state == sweep::RunState::kComplete;
   return run;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // What a report needs from one run folder: who ran (method label, environment, seed), whether
-// it finished, and its evaluation curve (eval.csv).
+// it finished, its evaluation curve (eval.csv) and its training episodes' returns (episodes.csv).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +13,17 @@ struct EvalPoint {
   double mean_return = 0.0;
 };
 
+// One training episode: the environment step it ended at and its undiscounted return, earned
+// under the training policy (for the Q-learners: ε-greedy with training's ε).
+struct TrainingEpisode {
+  int64_t step = 0;
+  double episode_return = 0.0;
+};
+
+// How many of the last training episodes training_return() averages: MinAtar's paper reports
+// "average return over the final 100 episodes" of training.
+inline constexpr size_t kTrainingReturnEpisodes = 100;
+
 struct RunRecord {
   std::string dir;
   std::string method;  // the sweep's method label, else run.agent
@@ -24,6 +35,8 @@ struct RunRecord {
   std::optional<int64_t> total_steps;
   bool complete = false;
   std::vector<EvalPoint> evals;  // in step order
+  // In step order; empty when the run folder has no episodes.csv (runs of older builds).
+  std::vector<TrainingEpisode> training_episodes;
   // Set by cut_at_step (`arq report --at-step`): the step the run is seen at, and whether it got
   // there.
   std::optional<int64_t> cut_step;
@@ -36,16 +49,21 @@ struct RunRecord {
   // learning curve as `arq report` draws it (up to the cut, once cut). Some published tables
   // report this rather than the final evaluation.
   double curve_mean() const;
+  // The mean return of the last kTrainingReturnEpisodes training episodes (all of them when
+  // fewer ended), up to the cut once cut; empty without training episodes. A third measure
+  // beside the two above: the one MinAtar's paper and many training scripts report.
+  std::optional<double> training_return() const;
   // Whether the tables take the run as it stands: complete, or, once cut, it reached the step.
   bool finished() const { return cut_step ? reached_cut_step : complete; }
 };
 
 // The run as it was at environment step `step`, so that runs of different lengths are compared
-// at one step: evaluations after `step` are dropped. The run reached `step` if it was evaluated
-// at it, or beyond it (then its last evaluation before `step` stands for it, as evaluations land
-// on multiples of the evaluation frequency, which `step` may fall between). A run evaluated only
-// before `step` has not reached it, even if it is complete; nor has one first evaluated after it
-// (it has nothing to show for `step`). Throws arq::Error unless step > 0.
+// at one step: evaluations and training episodes that ended after `step` are dropped. The run
+// reached `step` if it was evaluated at it, or beyond it (then its last evaluation before `step`
+// stands for it, as evaluations land on multiples of the evaluation frequency, which `step` may
+// fall between). A run evaluated only before `step` has not reached it, even if it is complete; nor
+// has one first evaluated after it (it has nothing to show for `step`). Throws arq::Error unless
+// step > 0.
 RunRecord cut_at_step(RunRecord run, int64_t step);
 
 // Finds run folders (folders holding eval.csv) under each input, recursively. Runs inside a
